@@ -1,0 +1,208 @@
+"""Command line: ``cyberglossary`` (also ``python -m bot``).
+
+Subcommands: ``chat`` (offline console), ``define TERM``, ``ask`` (one message per line, ``--json``),
+``validate [DIR]``, ``run`` (the Discord bot), ``stats`` (lookup statistics) and ``totd`` (term of the day).
+Commands that need no Discord never import discord.py, so they start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.glossary.loader import GlossaryError, load_glossary
+from bot.glossary.model import Glossary
+
+DEFAULT_GLOSSARY_DIR = "glossary_data"
+
+
+def glossary_dir(option: str | None) -> str:
+    """``--glossary``, else ``GLOSSARY_DIR``, else ``glossary_data``."""
+    return option or os.environ.get("GLOSSARY_DIR") or DEFAULT_GLOSSARY_DIR
+
+
+def _load(option: str | None) -> Glossary:
+    return load_glossary(glossary_dir(option))
+
+
+def _engine(option: str | None):  # noqa: ANN202 - import kept lazy for start-up time
+    from bot.engine.answers import GlossaryEngine
+
+    return GlossaryEngine(_load(option))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Report every problem as path:line: message; exit 1 when there is any."""
+    from bot.glossary.validator import validate_directory
+
+    directory = args.directory or glossary_dir(args.glossary)
+    entries, problems = validate_directory(directory)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    print(f"{directory}: {len(entries)} entries, no problems")
+    return 0
+
+
+def cmd_define(args: argparse.Namespace) -> int:
+    """Print one answer for a term."""
+    from bot.render.text import render_text
+
+    engine = _engine(args.glossary)
+    answer = engine.define(" ".join(args.term))
+    print(render_text(answer))
+    _log_console([answer], args, source="cli-define")
+    return 0 if answer.status == "answer" else 1
+
+
+def cmd_ask(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """Answer one message per line of stdin; with --json one JSON object per line."""
+    from bot.render.text import render_text
+
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    engine = _engine(args.glossary)
+    answers = []
+    for line in stdin:
+        message = line.rstrip("\n")
+        if not message.strip():
+            continue
+        answer = engine.ask(message, conversation=None if args.no_context else "console")
+        answers.append(answer)
+        reply = render_text(answer)
+        if args.json:
+            record = {
+                "query": message,
+                "intent": answer.intent,
+                "term": answer.term,
+                "entry": answer.entry_number,
+                "score": round(answer.score, 1),
+                "suggestions": [e.term for e in answer.suggestions] if answer.status == "suggest" else [],
+                "reply": reply,
+            }
+            stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            stdout.write(reply + "\n\n")
+        stdout.flush()
+    _log_console(answers, args, source="cli-ask")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """An interactive prompt that answers as the bot does, with follow-ups."""
+    from bot.render.text import HELP_LINE, render_text
+
+    engine = _engine(args.glossary)
+    print(f"CyberGlossary console: {len(engine.glossary)} entries. {HELP_LINE}")
+    print("Type a question, or 'quit' to leave.\n")
+    answers = []
+    try:
+        while True:
+            try:
+                message = input("you> ")
+            except EOFError:
+                print()
+                break
+            if message.strip().lower() in {"quit", "exit", ":q", "bye"}:
+                break
+            if not message.strip():
+                continue
+            answer = engine.ask(message, conversation="console")
+            answers.append(answer)
+            print(render_text(answer) + "\n")
+    except KeyboardInterrupt:
+        print()
+    _log_console(answers, args, source="console")
+    return 0
+
+
+def _log_console(answers: Sequence[object], args: argparse.Namespace, *, source: str) -> None:
+    """Record console lookups in the lookup log when a database is configured (DATABASE_PATH or --database)."""
+    database = getattr(args, "database", None) or os.environ.get("DATABASE_PATH")
+    if not database or not answers:
+        return
+    try:
+        from bot.storage.console import log_answers
+
+        asyncio.run(log_answers(database, answers, source=source))
+    except ImportError:
+        return
+    except Exception as exc:  # the answer was given; a log failure must not turn into a traceback
+        print(f"warning: lookups not logged: {exc}", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="cyberglossary", description="Cybersecurity glossary bot and console.")
+    parser.add_argument("--glossary", help="glossary directory (default: $GLOSSARY_DIR or glossary_data)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("chat", help="interactive offline console")
+    p.add_argument("--database", help="log lookups to this SQLite file (default: $DATABASE_PATH, else none)")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("define", help="answer one term")
+    p.add_argument("term", nargs="+")
+    p.add_argument("--database", help="log the lookup to this SQLite file")
+    p.set_defaults(func=cmd_define)
+
+    p = sub.add_parser("ask", help="answer one message per stdin line")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--no-context", action="store_true", help="treat every line on its own (no follow-ups)")
+    p.add_argument("--database", help="log lookups to this SQLite file")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("validate", help="check glossary files; report path:line: message")
+    p.add_argument("directory", nargs="?")
+    p.set_defaults(func=cmd_validate)
+
+    for name, helptext in (("run", "run the Discord bot"), ("stats", "print lookup statistics"),
+                           ("totd", "print the term of the day")):
+        p = sub.add_parser(name, help=helptext)
+        p.set_defaults(func=_later(name))
+        if name == "totd":
+            p.add_argument("--date", help="YYYY-MM-DD (default: today in the server's zone)")
+            p.add_argument("--guild", type=int, default=0, help="server (guild) ID")
+        if name == "stats":
+            p.add_argument("--database", help="SQLite file (default: $DATABASE_PATH)")
+            p.add_argument("--days", type=int, default=30)
+    return parser
+
+
+def _later(name: str):  # noqa: ANN202
+    def run(args: argparse.Namespace) -> int:
+        from bot import commands_extra
+
+        return getattr(commands_extra, f"cmd_{name}")(args)
+
+    return run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except GlossaryError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"error: the glossary in {glossary_dir(args.glossary)} is invalid ({len(exc.problems)} problem(s))",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The glossary engine: normalisation, resolving, question parsing, context and answers."""

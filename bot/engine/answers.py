@@ -1,0 +1,301 @@
+"""The engine's single entry point: text in, a neutral ``Answer`` out.
+
+``GlossaryEngine.ask`` runs the one-way flow: parse the message into readings, resolve each reading's term,
+pick the best, apply the conversation context, and build an ``Answer`` that renderers (console text,
+Discord embeds) turn into output. Nothing here knows about Discord.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from bot.clock import Clock, utc_now
+from bot.engine.context import DEFAULT_IDLE, ConversationStore
+from bot.engine.normalise import name_tokens, words
+from bot.engine.questions import INTENTS, Intent, ParsedQuestion, mentions_pronoun, parse_all
+from bot.engine.resolver import Resolution, Resolver
+from bot.engine.vocabulary import STOPWORDS
+from bot.glossary.model import Entry, Glossary
+
+Status = Literal["answer", "suggest", "unknown", "none"]
+"""``answer``: an entry answers the question; ``suggest``: did-you-mean; ``unknown``: a glossary question
+whose term the glossary lacks; ``none``: not a glossary question."""
+
+FAQ_LABELS: dict[Intent, str] = {
+    "define": "What is {term}?",
+    "how": "How does {term} work?",
+    "defend": "How do you defend against {term}?",
+    "aliases": "What are other names for {term}?",
+    "examples": "What are examples of {term}?",
+    "related": "What terms are related to {term}?",
+}
+SHORT_LABELS: dict[Intent, str] = {
+    "define": "What is it?",
+    "how": "How does it work?",
+    "defend": "How to defend?",
+    "aliases": "Other names?",
+    "examples": "Examples",
+    "related": "Related terms",
+}
+
+
+def faq_questions(entry: Entry) -> list[tuple[Intent, str]]:
+    """The generated FAQ every entry answers: (intent, question) pairs."""
+    questions: list[tuple[Intent, str]] = [
+        ("define", f"What is {entry.term}?"),
+        ("define", f"What does {entry.term} mean?"),
+        ("how", FAQ_LABELS["how"].format(term=entry.term)),
+        ("defend", FAQ_LABELS["defend"].format(term=entry.term)),
+        ("aliases", FAQ_LABELS["aliases"].format(term=entry.term)),
+        ("examples", FAQ_LABELS["examples"].format(term=entry.term)),
+        ("related", FAQ_LABELS["related"].format(term=entry.term)),
+    ]
+    return questions
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One titled part of an answer: a paragraph, a list, or both."""
+
+    heading: str
+    body: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A neutral answer: what to say, not how to show it."""
+
+    query: str
+    intent: Intent
+    status: Status
+    entry: Entry | None = None
+    score: float = 0.0
+    suggestions: tuple[Entry, ...] = ()
+    term_text: str = ""
+    from_context: bool = False
+    sections: tuple[Section, ...] = ()
+    next_intents: tuple[Intent, ...] = ()
+    latency_ms: float = 0.0
+    note: str = ""
+    """A short sentence for non-answers ("I have no entry for 'nonce' yet.")."""
+
+    @property
+    def term(self) -> str | None:
+        """The canonical term answered, or None."""
+        return self.entry.term if self.entry is not None and self.status == "answer" else None
+
+    @property
+    def entry_number(self) -> int | None:
+        """The entry number answered, or None."""
+        return self.entry.entry if self.entry is not None and self.status == "answer" else None
+
+
+def build_sections(entry: Entry, intent: Intent) -> tuple[Section, ...]:
+    """The parts of an answer about ``entry`` for ``intent``."""
+    if intent == "define":
+        sections = [Section("Definition", entry.definition), Section("Description", entry.description)]
+        sections.append(Section("Examples", items=entry.examples))
+        if entry.aliases:
+            sections.append(Section("Other names", items=entry.aliases))
+        if entry.related:
+            sections.append(Section("Related terms", items=entry.related))
+        return tuple(sections)
+    if intent == "how":
+        return (Section("How it works", entry.how_it_works),)
+    if intent == "defend":
+        return (Section("How to defend", items=entry.defences),)
+    if intent == "aliases":
+        if entry.aliases:
+            return (Section("Other names", items=entry.aliases),)
+        return (Section("Other names", f"{entry.term} has no other common names in this glossary."),)
+    if intent == "examples":
+        return (Section("Examples", items=entry.examples),)
+    if intent == "related":
+        if entry.related:
+            return (Section("Related terms", items=entry.related),)
+        return (Section("Related terms", "No related terms are listed for this entry yet."),)
+    return ()
+
+
+@dataclass(slots=True)
+class _Candidate:
+    reading: ParsedQuestion
+    resolution: Resolution
+    order: int
+    context_ok: bool = True
+    notes: list[str] = field(default_factory=list)
+
+
+class GlossaryEngine:
+    """Answers questions about one glossary. Cheap to call; build once per loaded glossary."""
+
+    def __init__(
+        self,
+        glossary: Glossary,
+        *,
+        idle: object = DEFAULT_IDLE,
+        clock: Clock = utc_now,
+        resolver: Resolver | None = None,
+    ) -> None:
+        self.glossary = glossary
+        self.resolver = resolver or Resolver(glossary.entries)
+        self.conversations = ConversationStore(idle=idle, clock=clock)  # type: ignore[arg-type]
+        self.clock = clock
+
+    # -- public API ------------------------------------------------------------------------------------------
+    def ask(self, text: str, conversation: Hashable | None = None) -> Answer:
+        """Answer a chat message. ``conversation`` keys the follow-up context (None: no context)."""
+        started = time.perf_counter()
+        context_entry = self.conversations.current(conversation) if conversation is not None else None
+        answer = self._answer(text, context_entry)
+        if conversation is not None and answer.status == "answer" and answer.entry is not None:
+            self.conversations.remember(conversation, answer.entry)
+        return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def define(self, term: str, intent: Intent = "define", conversation: Hashable | None = None) -> Answer:
+        """Answer an explicit lookup (``/define``, ``cyberglossary define``): the text is the term itself."""
+        started = time.perf_counter()
+        resolution = self.resolver.resolve(term)
+        if resolution.answered and resolution.entry is not None:
+            answer = self.answer_for(resolution.entry, intent, query=term, score=resolution.score)
+            if conversation is not None:
+                self.conversations.remember(conversation, resolution.entry)
+        elif resolution.suggestions:
+            answer = Answer(term, intent, "suggest", None, resolution.score, resolution.suggestions, term,
+                            note=f"No exact entry for “{_short(term)}”. Did you mean one of these?")
+        else:
+            answer = Answer(term, intent, "unknown", None, resolution.score, (), term,
+                            note=f"The glossary has no entry for “{_short(term)}” yet.")
+        return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def answer_for(
+        self, entry: Entry, intent: Intent, *, query: str = "", score: float = 100.0, from_context: bool = False
+    ) -> Answer:
+        """The answer about a known entry (used by buttons and selects too)."""
+        if intent == "none" or intent not in INTENTS:
+            intent = "define"
+        return Answer(
+            query=query or entry.term,
+            intent=intent,
+            status="answer",
+            entry=entry,
+            score=score,
+            term_text=entry.term,
+            from_context=from_context,
+            sections=build_sections(entry, intent),
+            next_intents=tuple(i for i in ("how", "defend", "aliases", "examples", "related") if i != intent),
+        )
+
+    # -- the decision ----------------------------------------------------------------------------------------
+    def _domainish(self, text_words: Sequence[str]) -> bool:
+        content = [w for w in text_words if w not in STOPWORDS]
+        return bool(content) and all(self.resolver.is_domain_word(w) for w in content)
+
+    def _context_fits(self, text_words: Sequence[str]) -> bool:
+        """True when most words around a term ("in my app", "on aws") are computing words, unlike "in my garage"."""
+        content = [w for w in text_words if w not in STOPWORDS]
+        good = sum(1 for w in content if self.resolver.is_domain_word(w))
+        return good * 2 > len(content) or not content
+
+    def _resolve_reading(self, reading: ParsedQuestion) -> tuple[Resolution, bool]:
+        """Resolve a reading's term; returns the resolution and whether the words around the term are fine."""
+        if not reading.term_text:
+            return Resolution("none"), True
+        full = self.resolver.resolve(reading.term_text)
+        if not reading.templated:
+            return full, True
+        best, context_ok = full, True
+        if reading.head_text and reading.head_text != reading.term_text:
+            head = self.resolver.resolve(reading.head_text)
+            if head.answered and (not best.answered or head.score > best.score):
+                best, context_ok = head, self._context_fits(reading.context_words)
+        if not best.answered:
+            span = self._exact_span(reading.term_text)
+            if span is not None:
+                best, rest = span
+                context_ok = self._context_fits(rest)
+        return best, context_ok
+
+    def _exact_span(self, text: str) -> tuple[Resolution, list[str]] | None:
+        """The longest run of words that is exactly a glossary name, and the words left around it."""
+        tokens = words(text)[:20]
+        for size in range(min(len(tokens), 6), 0, -1):
+            for start in range(len(tokens) - size + 1):
+                piece = " ".join(tokens[start : start + size])
+                if len(piece) < 2:
+                    continue
+                resolution = self.resolver.resolve(piece)
+                if resolution.answered and resolution.method in ("exact", "number") and not piece.isdigit():
+                    return resolution, tokens[:start] + tokens[start + size :]
+        return None
+
+    def _answer(self, text: str, context_entry: Entry | None) -> Answer:
+        readings = parse_all(text)
+        candidates: list[_Candidate] = []
+        for order, reading in enumerate(readings):
+            resolution, context_ok = self._resolve_reading(reading)
+            candidates.append(_Candidate(reading, resolution, order, context_ok))
+
+        answered = [c for c in candidates if c.resolution.answered and c.context_ok and c.resolution.entry]
+        # A reading that points back ("how do you stop it?") wins over a weak guess from the bare text.
+        referring = next((c for c in candidates if c.reading.templated and c.reading.refers_back), None)
+        if answered:
+            top = max(c.resolution.score for c in answered)
+            chosen = min((c for c in answered if c.resolution.score >= top - 3), key=lambda c: c.order)
+            if not (referring and context_entry and not chosen.reading.templated and chosen.resolution.score < 100):
+                entry = chosen.resolution.entry
+                assert entry is not None
+                return self.answer_for(entry, chosen.reading.intent, query=text, score=chosen.resolution.score)
+        if referring is not None and context_entry is not None:
+            return self.answer_for(context_entry, referring.reading.intent, query=text, from_context=True)
+        templated = [c for c in candidates if c.reading.templated]
+        if templated:
+            first = templated[0]
+            reading = first.reading
+            if (
+                context_entry is not None
+                and first.resolution.status == "none"
+                and mentions_pronoun(reading.term_text.split())
+            ):
+                return self.answer_for(context_entry, reading.intent, query=text, from_context=True)
+            term_words = words(reading.term_text)
+            if reading.refers_back or not term_words:
+                return Answer(text, reading.intent, "unknown", term_text=reading.term_text,
+                              note="Which term do you mean? Ask again with its name.")
+            suggestion_pool = [c for c in templated if c.resolution.suggestions]
+            if self._domainish(term_words) and first.context_ok:
+                suggestions = suggestion_pool[0].resolution.suggestions if suggestion_pool else ()
+                status: Status = "suggest" if suggestions else "unknown"
+                note = (
+                    f"I'm not sure which term you mean by “{_short(reading.term_text)}”. Did you mean one of these?"
+                    if suggestions
+                    else f"The glossary has no entry for “{_short(reading.term_text)}” yet."
+                )
+                return Answer(text, reading.intent, status, None, first.resolution.score, suggestions,
+                              reading.term_text, note=note)
+            return Answer(text, "none", "none", term_text=reading.term_text)
+        bare = candidates[-1]
+        bare_words = words(bare.reading.term_text)
+        if bare.resolution.status == "suggest" and self._domainish(bare_words) and len(bare_words) <= 5:
+            return Answer(text, "define", "suggest", None, bare.resolution.score, bare.resolution.suggestions,
+                          bare.reading.term_text,
+                          note=f"No exact entry for “{_short(bare.reading.term_text)}”. Did you mean one of these?")
+        return Answer(text, "none", "none", term_text=bare.reading.term_text)
+
+    def complete(self, prefix: str, limit: int = 25) -> list[Entry]:
+        """Autocomplete: entries whose names fit what has been typed so far, best first."""
+        return self.resolver.complete(prefix, limit)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def tokens_of(text: str) -> tuple[str, ...]:
+    """Normalised tokens of a text (re-exported for callers that compare names)."""
+    return name_tokens(text)

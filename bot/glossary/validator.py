@@ -1,0 +1,282 @@
+"""Check glossary YAML files and report every problem as ``path:line: message``.
+
+The validator never stops at the first problem: it reads every file, checks every field and then the
+cross-file rules (unique entry numbers, unique names and aliases, related terms that exist), so a curator
+sees the whole list at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.engine.normalise import identity_key
+from bot.glossary.model import CATEGORIES, Entry, slugify
+
+try:  # libyaml is an order of magnitude faster; fall back to the pure-Python loader where it is missing.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_DEFINITION_CHARS = 200
+REQUIRED_TEXT = ("term", "category", "definition", "description", "how_it_works")
+REQUIRED_LISTS = ("defences", "examples")
+OPTIONAL_LISTS = ("aliases", "related", "references")
+KNOWN_FIELDS = frozenset({"entry", *REQUIRED_TEXT, *REQUIRED_LISTS, *OPTIONAL_LISTS})
+MIN_ITEMS = {"defences": 1, "examples": 2}
+
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|no|inc|ltd|dr|mr|ms|st|u\.s|cf|al)\.$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One validation problem at a place in a file."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def count_sentences(text: str) -> int:
+    """Count sentences: a ``.``, ``!`` or ``?`` followed by space and an upper-case letter or digit ends one."""
+    count = 1
+    for match in re.finditer(r"[.!?][\"')\]]?\s+(?=[A-Z0-9\"'(])", text):
+        before = text[: match.start() + 1]
+        if _ABBREVIATIONS.search(before):
+            continue
+        count += 1
+    return count
+
+
+class _FileChecker:
+    """Validates one parsed YAML document, remembering line numbers of keys and values."""
+
+    def __init__(self, path: str, node: yaml.MappingNode, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
+        self.problems: list[Problem] = []
+        self.key_lines: dict[str, int] = {}
+        self.value_lines: dict[str, int] = {}
+        self.item_lines: dict[str, list[int]] = {}
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            self.key_lines[name] = key_node.start_mark.line + 1
+            self.value_lines[name] = value_node.start_mark.line + 1
+            if isinstance(value_node, yaml.SequenceNode):
+                self.item_lines[name] = [item.start_mark.line + 1 for item in value_node.value]
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def line_of(self, field: str) -> int:
+        return self.value_lines.get(field, 1)
+
+    def item_line(self, field: str, index: int) -> int:
+        lines = self.item_lines.get(field, [])
+        return lines[index] if index < len(lines) else self.line_of(field)
+
+    def text(self, field: str) -> str | None:
+        if field not in self.data:
+            self.problem(1, f"missing field '{field}'")
+            return None
+        value = self.data[field]
+        if not isinstance(value, str):
+            self.problem(self.line_of(field), f"field '{field}' must be text, not {_type_name(value)}")
+            return None
+        if not value.strip():
+            self.problem(self.line_of(field), f"field '{field}' is empty")
+            return None
+        return " ".join(value.split())
+
+    def strings(self, field: str, *, required: bool) -> tuple[str, ...]:
+        if field not in self.data or (self.data[field] is None and not required):
+            if required:
+                self.problem(1, f"missing field '{field}'")
+            return ()
+        value = self.data[field]
+        if not isinstance(value, list):
+            self.problem(self.line_of(field), f"field '{field}' must be a list of text items, not {_type_name(value)}")
+            return ()
+        items: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                self.problem(self.item_line(field, i), f"item {i + 1} of '{field}' must be text, not {_type_name(item)}")
+            elif not item.strip():
+                self.problem(self.item_line(field, i), f"item {i + 1} of '{field}' is empty")
+            else:
+                items.append(" ".join(item.split()))
+        minimum = MIN_ITEMS.get(field, 0)
+        if len(value) < minimum:
+            self.problem(self.line_of(field), f"field '{field}' needs at least {minimum} items, has {len(value)}")
+        return tuple(items)
+
+    def check(self) -> Entry | None:
+        for name in self.data:
+            if name not in KNOWN_FIELDS:
+                self.problem(self.key_lines.get(str(name), 1), f"unknown field '{name}'")
+        number = self.data.get("entry")
+        if "entry" not in self.data:
+            self.problem(1, "missing field 'entry'")
+        elif not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            self.problem(self.line_of("entry"), f"field 'entry' must be a positive whole number, not {number!r}")
+            number = None
+        texts = {field: self.text(field) for field in REQUIRED_TEXT}
+        lists = {field: self.strings(field, required=True) for field in REQUIRED_LISTS}
+        lists |= {field: self.strings(field, required=False) for field in OPTIONAL_LISTS}
+
+        definition = texts["definition"]
+        if definition is not None:
+            if len(definition) > MAX_DEFINITION_CHARS:
+                self.problem(
+                    self.line_of("definition"),
+                    f"definition is {len(definition)} characters, at most {MAX_DEFINITION_CHARS} allowed",
+                )
+            if count_sentences(definition) != 1:
+                self.problem(self.line_of("definition"), "definition must be exactly one sentence")
+        description = texts["description"]
+        if description is not None and not 2 <= count_sentences(description) <= 5:
+            self.problem(
+                self.line_of("description"),
+                f"description must be 2-5 sentences, has {count_sentences(description)}",
+            )
+        category = texts["category"]
+        if category is not None and category not in CATEGORIES:
+            self.problem(self.line_of("category"), f"unknown category '{category}'")
+        term = texts["term"]
+        if term is not None and any(identity_key(a) == identity_key(term) for a in lists["aliases"]):
+            self.problem(self.line_of("aliases"), f"an alias repeats the term '{term}'")
+        if term is not None and category is not None:
+            expected = Path(slugify(category)) / f"{slugify(term)}.yaml"
+            actual = Path(self.path)
+            if actual.name != expected.name or actual.parent.name != expected.parent.name:
+                self.problem(1, f"file should be {expected.as_posix()} for term '{term}' in '{category}'")
+        if self.problems or number is None or None in texts.values():
+            return None
+        assert term is not None and category is not None and definition is not None and description is not None
+        return Entry(
+            entry=number,
+            term=term,
+            category=category,
+            definition=definition,
+            description=description,
+            how_it_works=texts["how_it_works"] or "",
+            defences=lists["defences"],
+            examples=lists["examples"],
+            aliases=lists["aliases"],
+            related=lists["related"],
+            references=lists["references"],
+            path=self.path,
+        )
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def check_file(path: str, text: str) -> tuple[Entry | None, list[Problem], dict[str, int]]:
+    """Parse and check one file. Returns the entry (or None), its problems, and the lines of its fields."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        reason = exc.problem or exc.context or "cannot be parsed"
+        return None, [Problem(path, line, f"malformed YAML: {reason}")], {}
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, 1, f"malformed YAML: {exc}")], {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        return None, [Problem(path, 1, f"the file must hold one mapping of fields, not {_type_name(data)}")], {}
+    checker = _FileChecker(path, node, data)
+    entry = checker.check()
+    lines = dict(checker.value_lines)
+    for field, item_lines in checker.item_lines.items():
+        for i, line in enumerate(item_lines):
+            lines[f"{field}[{i}]"] = line
+    return entry, checker.problems, lines
+
+
+def entry_files(directory: str | os.PathLike[str]) -> list[Path]:
+    """All ``*.yaml``/``*.yml`` files under ``directory``, sorted for stable reports."""
+    root = Path(directory)
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def cross_check(entries: Iterable[Entry], lines: dict[str, dict[str, int]]) -> list[Problem]:
+    """Rules that span files: unique numbers, unique names/aliases, related terms that exist."""
+    problems: list[Problem] = []
+    by_number: dict[int, Entry] = {}
+    by_name: dict[str, tuple[Entry, str]] = {}
+    entries = list(entries)
+    for e in entries:
+        where = lines.get(e.path, {})
+        first = by_number.setdefault(e.entry, e)
+        if first is not e:
+            problems.append(Problem(e.path, where.get("entry", 1), f"entry number {e.entry} is also used by {first.path}"))
+        for i, name in enumerate(e.names):
+            line = where.get("term", 1) if i == 0 else where.get(f"aliases[{i - 1}]", where.get("aliases", 1))
+            ident = identity_key(name)
+            if not ident:
+                problems.append(Problem(e.path, line, f"name '{name}' has no letters or digits"))
+                continue
+            seen = by_name.get(ident)
+            if seen is None:
+                by_name[ident] = (e, name)
+            elif seen[0] is e:
+                problems.append(Problem(e.path, line, f"'{name}' is listed twice in this entry"))
+            else:
+                problems.append(Problem(e.path, line, f"name '{name}' is already used by '{seen[1]}' in {seen[0].path}"))
+    for e in entries:
+        where = lines.get(e.path, {})
+        for i, name in enumerate(e.related):
+            line = where.get(f"related[{i}]", where.get("related", 1))
+            target = by_name.get(identity_key(name))
+            if target is None:
+                problems.append(Problem(e.path, line, f"related term '{name}' does not exist"))
+            elif target[0] is e:
+                problems.append(Problem(e.path, line, f"related term '{name}' is this entry itself"))
+    return problems
+
+
+def validate_directory(directory: str | os.PathLike[str]) -> tuple[list[Entry], list[Problem]]:
+    """Read and check every entry file under ``directory``; return the good entries and all problems."""
+    root = Path(directory)
+    if not root.is_dir():
+        return [], [Problem(str(root), 0, "glossary directory not found")]
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    lines: dict[str, dict[str, int]] = {}
+    files = entry_files(root)
+    if not files:
+        problems.append(Problem(str(root), 0, "no entry files (*.yaml) found"))
+    for file in files:
+        path = str(file)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(path, 1, f"cannot read file: {exc}"))
+            continue
+        entry, file_problems, file_lines = check_file(path, text)
+        problems.extend(file_problems)
+        if entry is not None:
+            entries.append(entry)
+            lines[path] = file_lines
+    problems.extend(cross_check(entries, lines))
+    return entries, sorted(problems)

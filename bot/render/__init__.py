@@ -1,0 +1,1 @@
+"""Renderers: turn a neutral ``Answer`` into console text or Discord embeds and components."""
