@@ -177,11 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _later(name: str):  # noqa: ANN202
-    def run(args: argparse.Namespace) -> int:
-        from bot import commands_extra
+_LATER = {"run": "bot.runner", "stats": "bot.runner", "totd": "bot.commands_extra"}
 
-        return getattr(commands_extra, f"cmd_{name}")(args)
+
+def _later(name: str):  # noqa: ANN202 - these commands import discord.py or the database only when used
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(_LATER[name]), f"cmd_{name}")(args)
 
     return run
 

@@ -1,0 +1,1 @@
+"""SQLite storage through aiosqlite: the database, its migrations, the lookup log and settings."""

@@ -1,0 +1,117 @@
+"""Open the SQLite database (WAL mode) and migrate it forward on start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.migrations import LATEST_VERSION, MIGRATIONS
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or is newer than this program."""
+
+
+class Database:
+    """One aiosqlite connection with helpers. Every statement takes parameters; no SQL is built from input."""
+
+    def __init__(self, path: str, connection: aiosqlite.Connection) -> None:
+        self.path = path
+        self.conn = connection
+
+    @classmethod
+    async def open(cls, path: str | os.PathLike[str]) -> Database:
+        """Open (creating if needed) and migrate. Raises ``DatabaseError`` with a one-line reason."""
+        path = str(path)
+        if path != ":memory:":
+            parent = Path(path).resolve().parent
+            if not parent.is_dir():
+                raise DatabaseError(f"cannot open database {path}: folder {parent} does not exist")
+        try:
+            conn = await aiosqlite.connect(path, timeout=10)
+        except Exception as exc:
+            raise DatabaseError(f"cannot open database {path}: {exc}") from exc
+        db = cls(path, conn)
+        try:
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA busy_timeout=10000")
+            await db.migrate()
+        except DatabaseError:
+            await conn.close()
+            raise
+        except Exception as exc:
+            await conn.close()
+            raise DatabaseError(f"cannot use database {path}: {exc}") from exc
+        return db
+
+    async def version(self) -> int:
+        """The schema version recorded in the file."""
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def migrate(self) -> int:
+        """Apply every migration newer than the file's version; return the version reached."""
+        current = await self.version()
+        if current > LATEST_VERSION:
+            raise DatabaseError(
+                f"database {self.path} has schema version {current}, newer than this program ({LATEST_VERSION})"
+            )
+        for version, script in MIGRATIONS:
+            if version <= current:
+                continue
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(script):
+                    await self.conn.execute(statement)
+                await self.conn.execute(f"PRAGMA user_version = {int(version)}")
+                await self.conn.commit()
+            except Exception:
+                await self.conn.rollback()
+                raise
+            current = version
+        return current
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement and commit; return the number of changed rows."""
+        cursor = await self.conn.execute(sql, params)
+        await self.conn.commit()
+        return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement for many parameter rows in one transaction."""
+        await self.conn.executemany(sql, rows)
+        await self.conn.commit()
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """All rows of a query."""
+        async with self.conn.execute(sql, params) as cursor:
+            return [tuple(r) for r in await cursor.fetchall()]
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """The first row of a query, or None."""
+        async with self.conn.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+            return tuple(row) if row is not None else None
+
+    async def close(self) -> None:
+        """Close the connection (idempotent)."""
+        try:
+            await self.conn.close()
+        except ValueError:
+            pass
+
+
+def _statements(script: str) -> list[str]:
+    parts = []
+    for chunk in script.split(";"):
+        lines = [line.split("--", 1)[0] for line in chunk.splitlines()]
+        statement = "\n".join(lines).strip()
+        if statement:
+            parts.append(statement)
+    return parts

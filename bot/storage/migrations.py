@@ -1,0 +1,72 @@
+"""The versioned schema. Each migration runs once, in order, inside a transaction; ``PRAGMA user_version``
+records the version reached. Never edit a released migration: add the next one."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE lookups (
+            id          INTEGER PRIMARY KEY,
+            at          TEXT    NOT NULL,              -- ISO 8601, UTC
+            guild_id    INTEGER,                       -- NULL in DMs and the console
+            channel_id  INTEGER,
+            user_key    TEXT,                          -- keyed hash of the user ID, or the raw ID if configured
+            source      TEXT    NOT NULL,              -- slash, button, select, chat, console, ...
+            query       TEXT    NOT NULL,
+            intent      TEXT    NOT NULL,
+            entry       INTEGER,                       -- entry number answered, NULL when none
+            score       REAL    NOT NULL DEFAULT 0,
+            latency_ms  REAL    NOT NULL DEFAULT 0
+        );
+        CREATE INDEX lookups_at ON lookups (at);
+        CREATE INDEX lookups_guild_at ON lookups (guild_id, at);
+        CREATE INDEX lookups_entry ON lookups (entry);
+
+        CREATE TABLE app_settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TABLE guild_channels (
+            guild_id   INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL,
+            added_at   TEXT    NOT NULL,
+            PRIMARY KEY (guild_id, channel_id)
+        );
+        """,
+    ),
+    (
+        2,
+        """
+        CREATE TABLE totd_settings (
+            guild_id    INTEGER PRIMARY KEY,
+            channel_id  INTEGER NOT NULL,
+            post_time   TEXT    NOT NULL,              -- HH:MM, local to tz
+            tz          TEXT    NOT NULL,              -- IANA zone name
+            enabled     INTEGER NOT NULL DEFAULT 1,
+            seed        INTEGER NOT NULL,              -- per-guild rotation seed
+            last_error  TEXT,
+            last_error_at TEXT,
+            updated_at  TEXT    NOT NULL
+        );
+
+        CREATE TABLE totd_posts (
+            guild_id    INTEGER NOT NULL,
+            local_date  TEXT    NOT NULL,              -- YYYY-MM-DD in the guild's zone
+            entry       INTEGER NOT NULL,
+            status      TEXT    NOT NULL,              -- claimed, sent, failed
+            claimed_by  TEXT    NOT NULL,
+            claimed_at  TEXT    NOT NULL,
+            sent_at     TEXT,
+            channel_id  INTEGER,
+            message_id  INTEGER,
+            error       TEXT,
+            PRIMARY KEY (guild_id, local_date)
+        );
+        """,
+    ),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,1 @@
+"""discord.py extensions: thin command layers over ``bot/``."""
