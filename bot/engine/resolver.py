@@ -44,7 +44,7 @@ MARGIN = 6.0
 MAX_SUGGESTIONS = 5
 _BIG_POSTING = 3000
 
-_NUMBER_RE = re.compile(r"^(?:(?:entry|no|number|nr|num|n)\s*)?(?:#|№|n°|no\.)?\s*0*(\d{1,6})$")
+_NUMBER_RE = re.compile(r"^(?:(?:entry|no|number|nr|num|n|#|№|n°)\.?\s*)*0*(\d{1,6})$")
 
 
 @dataclass(frozen=True, slots=True)

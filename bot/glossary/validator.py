@@ -154,7 +154,7 @@ class _FileChecker:
         term = texts["term"]
         if term is not None and any(identity_key(a) == identity_key(term) for a in lists["aliases"]):
             self.problem(self.line_of("aliases"), f"an alias repeats the term '{term}'")
-        if term is not None and category is not None:
+        if term is not None and category in CATEGORIES:
             expected = Path(slugify(category)) / f"{slugify(term)}.yaml"
             actual = Path(self.path)
             if actual.name != expected.name or actual.parent.name != expected.parent.name:

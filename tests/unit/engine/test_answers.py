@@ -1,0 +1,102 @@
+"""The engine end to end without Discord: intents, answers, follow-ups and their expiry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.engine.answers import GlossaryEngine, faq_questions
+from bot.glossary import Glossary
+
+
+def test_define_answer_has_everything_a_glossary_page_shows(engine: GlossaryEngine) -> None:
+    answer = engine.ask("what is AI alignment?")
+    assert answer.status == "answer" and answer.intent == "define"
+    assert answer.term == "AI Alignment" and answer.entry_number == 24
+    headings = [s.heading for s in answer.sections]
+    assert headings == ["Definition", "Description", "Examples", "Other names", "Related terms"]
+    assert "Value alignment" in answer.sections[3].items
+    assert set(answer.next_intents) == {"how", "defend", "aliases", "examples", "related"}
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "heading"),
+    [
+        ("how does phishing work", "how", "How it works"),
+        ("how do you defend against phishing?", "defend", "How to defend"),
+        ("what are other names for MFA", "aliases", "Other names"),
+        ("examples of smishing", "examples", "Examples"),
+        ("terms related to ransomware", "related", "Related terms"),
+    ],
+)
+def test_each_intent_answers_its_part(engine: GlossaryEngine, message: str, intent: str, heading: str) -> None:
+    answer = engine.ask(message)
+    assert answer.intent == intent and answer.status == "answer"
+    assert answer.sections[0].heading == heading
+    assert answer.sections[0].body or answer.sections[0].items
+
+
+@pytest.mark.parametrize("message", ["ok", "thanks bot!", "lol", "gm everyone", "how do worm gears work",
+                                     "how to get rid of rats in my garage", "what is a sandwich"])
+def test_chatter_is_intent_none(engine: GlossaryEngine, message: str) -> None:
+    answer = engine.ask(message)
+    assert answer.intent == "none" and answer.term is None
+
+
+def test_unknown_security_term_is_not_guessed(engine: GlossaryEngine) -> None:
+    answer = engine.ask("what is a nonce")
+    assert answer.intent == "define" and answer.term is None
+    assert answer.status in ("unknown", "suggest")
+
+
+def test_follow_ups_use_the_last_term(engine: GlossaryEngine) -> None:
+    conv = ("user", "channel")
+    assert engine.ask("what is phishing?", conv).term == "Phishing"
+    follow = engine.ask("how do you defend against it?", conv)
+    assert (follow.term, follow.intent, follow.from_context) == ("Phishing", "defend", True)
+    assert engine.ask("other names for that?", conv).intent == "aliases"
+    switched = engine.ask("and spear phishing?", conv)
+    assert switched.term == "Spear Phishing"
+    assert engine.ask("examples?", conv).term == "Spear Phishing"
+
+
+def test_follow_ups_are_per_conversation(engine: GlossaryEngine) -> None:
+    engine.ask("what is phishing?", ("alice", 1))
+    assert engine.ask("how do you stop it?", ("bob", 1)).term is None
+    assert engine.ask("how do you stop it?", ("alice", 2)).term is None
+    assert engine.ask("how do you stop it?", ("alice", 1)).term == "Phishing"
+
+
+def test_context_expires_after_idle_time(glossary: Glossary) -> None:
+    clock = ManualClock(datetime(2026, 11, 26, 12, 0, tzinfo=UTC))
+    engine = GlossaryEngine(glossary, clock=clock)
+    engine.ask("what is ransomware", "c")
+    clock.advance(timedelta(minutes=9, seconds=59))
+    assert engine.ask("how do you stop it", "c").term == "Ransomware"
+    clock.advance(timedelta(minutes=10, seconds=1))
+    expired = engine.ask("how do you stop it", "c")
+    assert expired.term is None and expired.status == "unknown"
+
+
+def test_no_context_without_a_conversation_key(engine: GlossaryEngine) -> None:
+    engine.ask("what is phishing?")
+    assert engine.ask("how do you defend against it?").term is None
+
+
+def test_define_command_gives_suggestions_when_unsure(engine: GlossaryEngine) -> None:
+    answer = engine.define("injection")
+    assert answer.status == "suggest" and answer.term is None and answer.suggestions
+
+
+def test_faq_covers_the_five_generated_questions(glossary: Glossary) -> None:
+    entry = glossary.by_name("Phishing")
+    assert entry is not None
+    questions = [q for _, q in faq_questions(entry)]
+    for expected in ("What is Phishing?", "What does Phishing mean?", "How does Phishing work?",
+                     "How do you defend against Phishing?", "What are other names for Phishing?"):
+        assert expected in questions
+    for intent, question in faq_questions(entry):
+        answer = GlossaryEngine(glossary).ask(question)
+        assert (answer.term, answer.intent) == ("Phishing", intent), question
