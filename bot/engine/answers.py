@@ -15,7 +15,17 @@ from typing import Literal
 from bot.clock import Clock, utc_now
 from bot.engine.context import DEFAULT_IDLE, ConversationStore
 from bot.engine.normalise import name_tokens, words
-from bot.engine.questions import INTENTS, Intent, ParsedQuestion, mentions_pronoun, parse_all
+from bot.engine.questions import (
+    INTENTS,
+    Intent,
+    ParsedQuestion,
+    classify_cues,
+    is_filler,
+    mentions_pronoun,
+    message_words,
+    parse_all,
+    strip_cues,
+)
 from bot.engine.resolver import Resolution, Resolver
 from bot.engine.vocabulary import STOPWORDS
 from bot.glossary.model import Entry, Glossary
@@ -191,6 +201,33 @@ class GlossaryEngine:
         )
 
     # -- the decision ----------------------------------------------------------------------------------------
+    def _unknown_term_question(self, text_words: list[str], cue_intent: Intent | None, *, lookalike: bool) -> bool:
+        """A short security noun phrase ("padding oracle attack") or a cue-led question about one: a glossary
+        question the glossary cannot answer yet. Anything else ("how does a rainbow form") is chatter."""
+        content = [w for w in strip_cues(text_words) if not is_filler(w) and w not in STOPWORDS]
+        if not content or len(content) > 3:
+            return False
+        has_question_word = any(w in ("how", "what", "whats", "why", "who", "where", "when") for w in text_words)
+        if has_question_word and cue_intent is None:
+            return False
+        known = [w for w in content if self.resolver.is_domain_word(w)]
+        if lookalike:  # "pass the hash browns", "my cat has worms": near a term, but not about it
+            return len(known) == len(content)
+        return bool(known) and len(content) - len(known) <= (1 if len(content) >= 2 else 0)
+
+    def _unknown_term_fits(self, term_words: list[str], *, lookalike: bool) -> bool:
+        """Whether a question's unresolved term looks like a security term (then: "no entry yet").
+
+        All words must be security or computing words when the term merely resembles an entry ("worm gears"
+        is not a kind of worm); otherwise one unfamiliar word is allowed ("same origin policy")."""
+        content = [w for w in strip_cues(term_words) if not is_filler(w) and w not in STOPWORDS]
+        if not content or len(content) > 4:
+            return False
+        unknown = [w for w in content if not self.resolver.is_domain_word(w)]
+        if lookalike:
+            return not unknown
+        return len(unknown) < len(content) and len(unknown) <= (1 if len(content) >= 2 else 0)
+
     def _domainish(self, text_words: Sequence[str]) -> bool:
         content = [w for w in text_words if w not in STOPWORDS]
         return bool(content) and all(self.resolver.is_domain_word(w) for w in content)
@@ -233,41 +270,100 @@ class GlossaryEngine:
                     return resolution, tokens[:start] + tokens[start + size :]
         return None
 
+    def _span_search(self, text_words: list[str]) -> tuple[Resolution, int, int] | None:
+        """The best run of up to six words that resolves confidently, wherever it stands in the message."""
+        best: tuple[tuple[int, int, float], Resolution, int, int] | None = None
+        # Earliest term first ("rto in disaster recovery"), then the span whose words the name explains best
+        # ("ssl cert" over "ssl"; "worms" over "worms spread"), then the score.
+        count = len(text_words)
+        for i in range(count):
+            if is_filler(text_words[i]):
+                continue
+            for j in range(i + 1, min(count, i + _MAX_SPAN) + 1):
+                if is_filler(text_words[j - 1]):
+                    continue
+                piece = text_words[i:j]
+                if all(w.isdigit() for w in piece):
+                    continue  # a bare number inside a sentence ("10 hours") is not an entry number
+                resolution = self.resolver.resolve(" ".join(piece))
+                if resolution.answered:
+                    rank = (-i, resolution.used, resolution.score)
+                    if best is None or rank > best[0]:
+                        best = (rank, resolution, i, j)
+        return None if best is None else (best[1], best[2], best[3])
+
+    def _leftover_fits(self, leftover: list[str], *, specific: bool) -> bool:
+        """True when the words around a found term are question words, cue words or computing words.
+
+        One unrelated word is tolerated only in a clear question about a specific term ("how do i stop prompt
+        injection in my langchain app"); "how do worm gears work", "pass the hash browns" or "my cat has worms
+        what do i do" are not glossary questions. ``specific`` is false for a short single word ("worm", "rats"),
+        which is too often an everyday word.
+        """
+        content = [w for w in strip_cues(leftover) if not is_filler(w) and w not in STOPWORDS]
+        unexplained = [w for w in content if not self.resolver.is_domain_word(w) and not w.isdigit()]
+        if not unexplained:
+            return True
+        return specific and len(unexplained) == 1 and classify_cues(leftover) not in (None, "define")
+
     def _answer(self, text: str, context_entry: Entry | None) -> Answer:
         readings = parse_all(text)
         candidates: list[_Candidate] = []
         for order, reading in enumerate(readings):
             resolution, context_ok = self._resolve_reading(reading)
             candidates.append(_Candidate(reading, resolution, order, context_ok))
+        bare = candidates[-1]
+        templated = [c for c in candidates if c.reading.templated]
+        referring = next((c for c in templated if c.reading.refers_back), None)
 
-        answered = [c for c in candidates if c.resolution.answered and c.context_ok and c.resolution.entry]
-        # A reading that points back ("how do you stop it?") wins over a weak guess from the bare text.
-        referring = next((c for c in candidates if c.reading.templated and c.reading.refers_back), None)
+        # 1. A question shape whose term resolves ("how does X work"), or a message that is exactly a term.
+        answered = [
+            c for c in templated if c.resolution.answered and c.context_ok and c.resolution.entry is not None
+        ]
+        if bare.resolution.answered and bare.resolution.method in ("exact", "number"):
+            answered.append(bare)
         if answered:
             top = max(c.resolution.score for c in answered)
             chosen = min((c for c in answered if c.resolution.score >= top - 3), key=lambda c: c.order)
-            if not (referring and context_entry and not chosen.reading.templated and chosen.resolution.score < 100):
-                entry = chosen.resolution.entry
-                assert entry is not None
-                return self.answer_for(entry, chosen.reading.intent, query=text, score=chosen.resolution.score)
+            entry = chosen.resolution.entry
+            assert entry is not None
+            intent = chosen.reading.intent
+            if intent == "define":  # "stuff like X?" or "X, same thing as Y?": cues outside the term decide
+                term_words = set(chosen.reading.term_text.split())
+                intent = classify_cues([w for w in message_words(text) if w not in term_words]) or "define"
+            return self.answer_for(entry, intent, query=text, score=chosen.resolution.score)
+        # 2. A question that points back ("how do you stop it?") while a conversation is going on.
         if referring is not None and context_entry is not None:
             return self.answer_for(context_entry, referring.reading.intent, query=text, from_context=True)
-        templated = [c for c in candidates if c.reading.templated]
+        # 3. The term anywhere in the message, the intent from the cue words around it.
+        text_words = message_words(text)
+        span = self._span_search(text_words)
+        lookalike = span is not None
+        if span is not None:
+            resolution, i, j = span
+            leftover = text_words[:i] + text_words[j:]
+            specific = j - i > 1 or len(text_words[i]) >= 6
+            if self._leftover_fits(leftover, specific=specific) and resolution.entry is not None:
+                intent = classify_cues(leftover) or "define"
+                return self.answer_for(resolution.entry, intent, query=text, score=resolution.score)
+        cue_intent = classify_cues(text_words)
+        if context_entry is not None and cue_intent is not None and mentions_pronoun(text_words):
+            return self.answer_for(context_entry, cue_intent, query=text, from_context=True)
+        if context_entry is not None and cue_intent is not None and cue_intent != "define":
+            if not _has_content(text_words):
+                return self.answer_for(context_entry, cue_intent, query=text, from_context=True)
+        # 4. No answer: a did-you-mean, a glossary question the glossary cannot answer yet, or chatter.
         if templated:
             first = templated[0]
             reading = first.reading
-            if (
-                context_entry is not None
-                and first.resolution.status == "none"
-                and mentions_pronoun(reading.term_text.split())
-            ):
-                return self.answer_for(context_entry, reading.intent, query=text, from_context=True)
             term_words = words(reading.term_text)
             if reading.refers_back or not term_words:
+                if not reading.term_text and not _has_content(text_words):
+                    return Answer(text, "none", "none", term_text="")
                 return Answer(text, reading.intent, "unknown", term_text=reading.term_text,
                               note="Which term do you mean? Ask again with its name.")
             suggestion_pool = [c for c in templated if c.resolution.suggestions]
-            if self._domainish(term_words) and first.context_ok:
+            if self._unknown_term_fits(term_words, lookalike=bool(suggestion_pool)) and first.context_ok:
                 suggestions = suggestion_pool[0].resolution.suggestions if suggestion_pool else ()
                 status: Status = "suggest" if suggestions else "unknown"
                 note = (
@@ -278,17 +374,29 @@ class GlossaryEngine:
                 return Answer(text, reading.intent, status, None, first.resolution.score, suggestions,
                               reading.term_text, note=note)
             return Answer(text, "none", "none", term_text=reading.term_text)
-        bare = candidates[-1]
         bare_words = words(bare.reading.term_text)
-        if bare.resolution.status == "suggest" and self._domainish(bare_words) and len(bare_words) <= 5:
-            return Answer(text, "define", "suggest", None, bare.resolution.score, bare.resolution.suggestions,
+        lookalike = lookalike or bare.resolution.status == "suggest"
+        if self._unknown_term_question(text_words, cue_intent, lookalike=lookalike):
+            suggestions = bare.resolution.suggestions if bare.resolution.status == "suggest" else ()
+            if suggestions:
+                return Answer(text, cue_intent or "define", "suggest", None, bare.resolution.score, suggestions,
+                              bare.reading.term_text,
+                              note=f"No exact entry for “{_short(bare.reading.term_text)}”. Did you mean one of these?")
+            return Answer(text, cue_intent or "define", "unknown", None, bare.resolution.score, (),
                           bare.reading.term_text,
-                          note=f"No exact entry for “{_short(bare.reading.term_text)}”. Did you mean one of these?")
+                          note=f"The glossary has no entry for “{_short(bare.reading.term_text)}” yet.")
         return Answer(text, "none", "none", term_text=bare.reading.term_text)
 
     def complete(self, prefix: str, limit: int = 25) -> list[Entry]:
         """Autocomplete: entries whose names fit what has been typed so far, best first."""
         return self.resolver.complete(prefix, limit)
+
+
+_MAX_SPAN = 6
+
+
+def _has_content(text_words: list[str]) -> bool:
+    return any(not is_filler(w) and w not in STOPWORDS for w in strip_cues(text_words))
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -79,6 +79,8 @@ def stem(token: str) -> str:
             if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "aeiouls":
                 base = base[:-1]
             return base
+    if len(token) > 4 and token.endswith("e"):
+        return token[:-1]
     return token
 
 

@@ -29,7 +29,7 @@ _EDGE_FILLER = frozenset(
     really actually exactly basically briefly simply again too though now lol just like mean means meaning
     anything something everything thing things stuff some any more info information details detail bit
     know learn read understand need want wanna gonna get got have has had let lets say said term word
-    used use using there here why where when yeah yes no nope sure cool nice great good am
+    used use using there here why where when yeah yes no nope sure cool nice great good am im ive id
     """.split()
 )
 _PRONOUN_HEADS = frozenset("it its that this they them those these one ones same thing things he she".split())
@@ -129,7 +129,7 @@ _CUES: list[tuple[Intent, list[str]]] = [
         "define",
         [
             rf"(?:what|wht|wat|wut) (?:is|are|was|s|r) (?:an? |the )?{_X}(?: used for| for| about| exactly| really| anyway)?$",
-            rf"(?:whats|wats|whts|whatre|what) (?:an? |the )?{_X}(?: used for| for| about| exactly| really)?$",
+            rf"(?:whats|wats|whts|whatre) (?:an? |the )?{_X}(?: used for| for| about| exactly| really)?$",
             rf"what (?:does|do|did) {_X} (?:mean|means|refer to|do)$",
             rf"(?:define|definition of|definition for|meaning of|explain|describe|eli5|elif|eli 5|tell me about"
             rf"|tell me more about|info on|information on|details on|what about|how about|talk about|learn about"
@@ -202,16 +202,14 @@ def _is_reference(words: list[str]) -> bool:
 
 def mentions_pronoun(words: list[str]) -> bool:
     """True when a pronoun that can refer to the last term appears anywhere in ``words``."""
-    return any(w in ("it", "that", "this", "those", "these", "them", "they", "its") for w in words)
+    return any(w in ("it", "that", "this", "those", "these", "them", "they", "its", "one", "ones") for w in words)
 
 
 def parse_all(text: str) -> list[ParsedQuestion]:
     """Every reading of a message, most specific first: one per intent whose question shape matches, then the
     whole message as a bare term. The answer layer picks the reading whose term resolves best.
     Never raises; any input of any length is accepted (only a prefix is read)."""
-    raw = strip_mentions(text[: MAX_QUERY_CHARS * 4])
-    words = parse_words(raw)[:60]
-    joined = _LEADING_CHATTER_RE.sub("", " ".join(words)).strip()
+    joined = " ".join(message_words(text))
     bare_words = _strip_edges(joined.split())
     bare = " ".join(bare_words)
     readings: list[ParsedQuestion] = []
@@ -256,3 +254,106 @@ def parse_all(text: str) -> list[ParsedQuestion]:
 def parse(text: str) -> ParsedQuestion:
     """The most specific reading of a message (see ``parse_all``)."""
     return parse_all(text)[0]
+
+
+# -- word-order-free reading: cue words anywhere, the term found as a span by the answer layer -------------
+_CUE_RES: list[tuple[Intent, re.Pattern[str]]] = [
+    (
+        "aliases",
+        re.compile(
+            r"\b(?:stands? for|short for|(?:other|another|alternative|alternate|different|more) (?:names?|words?|terms?)"
+            r"|acronyms?|abbreviat\w*|abbrev|synonyms?|aka|also (?:called|known)|same (?:thing )?as|full form"
+            r"|spell (?:it |that |this )?out|go(?:es)? by|what else is \w+ called|called otherwise|expand(?:ed)?)\b"
+        ),
+    ),
+    (
+        "examples",
+        re.compile(
+            r"\b(?:examples?|exmaples?|exampels?|exapmles?|egs?|instances?|cases?|incidents?|in the wild"
+            r"|real[ -]?world|real[ -]?life|famous|notable|biggest|worst|well[ -]known|samples?|show me some)\b"
+        ),
+    ),
+    (
+        "related",
+        re.compile(
+            r"\b(?:related|relating|similar|see also|(?:stuff|things?|terms?|anything|something|topics?) like"
+            r"|connected to|associated with|linked to|adjacent|what else should)\b"
+        ),
+    ),
+    (
+        "defend",
+        re.compile(
+            r"\b(?:defen[cs]\w*|prevent\w*|mitigat\w*|protect\w*|stop|stopping|block\w*|avoid\w*|secure|securing"
+            r"|harden\w*|counter\w*|guard against|safe from|stay safe|be safe|keep \w+ (?:off|out|away)|get rid of"
+            r"|remove|removing|detect\w*|reduce|reducing|shrink|fix|fixing|remediat\w*|defeat|thwart|combat\w*"
+            r"|recover from|not fall for|lock down|locking down)\b"
+        ),
+    ),
+    (
+        "how",
+        re.compile(
+            r"\b(?:how (?:does|do|did|is|are|can|could|would|will)\b.*\b(?:work|works|working|happen|happens|spread"
+            r"|spreads|steal|steals|evade|evades|bypass|bypasses|infect|infects|exploit|exploits|abuse|abuses|flip"
+            r"|flips|hack|hacks|operate|operates|function|functions|break|breaks|crack|cracks|pull|pulls|get|gets"
+            r"|use|uses|trick|tricks|run|runs|execute|executes|spread|propagate|propagates|compromise|compromises"
+            r"|attack|attacks|intercept|intercepts|hijack|hijacks|inject|injects)\b"
+            r"|how (?:it|they|this|that|these|those) works?|walk (?:me|us) through|mechanism|mechanics|under the hood"
+            r"|step by step|how (?:do|does|did|would|can) (?:attackers?|hackers?|people|criminals?|adversaries|they"
+            r"|bad actors|scammers?)|how (?:do|to|would|can|should) (?:i|we|you|one) (?:do|perform|run|conduct"
+            r"|implement|set up|start|carry out)|how \w+ works?|the steps (?:in|of))\b"
+        ),
+    ),
+    (
+        "define",
+        re.compile(
+            r"\b(?:what (?:is|are|s|was|even is|exactly is)|whats|wats|explain\w*|eli5|elif|like (?:im|i m|i am) 5"
+            r"|define|definition|meaning|mean|means|tell me about|what about|how about|who is|heard of)\b"
+        ),
+    ),
+]
+_TRAILING_CHATTER = frozenset(
+    "please pls plz thanks thx ty lol lmao again then too though bot now rn asap ok okay".split()
+)
+
+
+def classify_cues(text_words: list[str]) -> Intent | None:
+    """The intent named by cue words anywhere in ``text_words`` (the term itself already removed), if any."""
+    joined = " ".join(text_words)
+    for intent, pattern in _CUE_RES:
+        if pattern.search(joined):
+            return intent
+    return None
+
+
+_CUE_WORDS = frozenset(w for _i, p in _CUE_RES for w in re.findall(r"[a-z]+", p.pattern) if len(w) > 1) - {"w"}
+
+
+def strip_cues(text_words: list[str]) -> list[str]:
+    """``text_words`` without the cue words of any cue phrase ("how do i stop", "real world", "stand for");
+    other words inside a cue's reach ("gears" in "how do gears work") stay."""
+    covered: set[int] = set()
+    joined = " ".join(text_words)
+    starts = [0]
+    for word in text_words[:-1]:
+        starts.append(starts[-1] + len(word) + 1)
+    for _intent, pattern in _CUE_RES:
+        for match in pattern.finditer(joined):
+            for index, start in enumerate(starts):
+                if match.start() <= start < match.end() and text_words[index] in _CUE_WORDS:
+                    covered.add(index)
+    return [w for i, w in enumerate(text_words) if i not in covered]
+
+
+def message_words(text: str) -> list[str]:
+    """The words of a message with mentions, leading chatter ("hey bot") and trailing chatter ("pls") removed."""
+    words = parse_words(strip_mentions(text[: MAX_QUERY_CHARS * 4]))[:60]
+    joined = _LEADING_CHATTER_RE.sub("", " ".join(words)).strip()
+    out = joined.split()
+    while out and out[-1] in _TRAILING_CHATTER:
+        out.pop()
+    return out
+
+
+def is_filler(word: str) -> bool:
+    """Question words, pronouns, auxiliaries and politeness: never the start or end of a term."""
+    return word in _EDGE_FILLER or word in _PRONOUN_HEADS

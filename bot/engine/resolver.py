@@ -29,7 +29,7 @@ from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from bot.engine.normalise import MAX_QUERY_CHARS, clean, compact_key, key, name_tokens, stem, words
+from bot.engine.normalise import MAX_QUERY_CHARS, clean, compact_key, key, name_tokens, singular, stem, words
 from bot.engine.vocabulary import GENERIC, SECURITY_LEXICON, STOPWORDS, TECH_CONTEXT
 from bot.glossary.model import Entry
 
@@ -57,6 +57,8 @@ class Resolution:
     matched_name: str | None = None
     suggestions: tuple[Entry, ...] = ()
     method: str = ""
+    used: int = 0
+    """How many words of the query the matched name accounts for (the rest were tolerated extras)."""
 
     @property
     def answered(self) -> bool:
@@ -112,13 +114,15 @@ def token_similarity(query: str, vocab: str, *, anchored: bool = False) -> float
     shortest = min(len(query), len(vocab))
     if _is_transposition(query, vocab):
         return 0.92 if shortest >= 3 else 0.0
+    if anchored and len(query) >= 4 and len(vocab) >= len(query) + 3 and vocab.startswith(query):
+        return 0.8  # a clipped word inside a longer name: "crypto" for "cryptography", "exfil"
     if shortest <= 4:
         if anchored and shortest >= 3 and abs(len(query) - len(vocab)) <= 1 and OSA.distance(query, vocab) <= 1:
             return 0.85
         return 0.0
     limit = 1 if shortest <= 6 else 2
     dist = OSA.distance(query, vocab, score_cutoff=limit)
-    if dist > limit or query[0] != vocab[0] and dist > 1:
+    if dist > limit or query[0] != vocab[0]:
         return 0.0
     return 1.0 - 0.5 * dist / max(len(query), len(vocab))
 
@@ -148,9 +152,11 @@ class Resolver:
         self._anagrams = dict(self._anagrams)
         self._stems = dict(self._stems)
         self._exact = dict(self._exact)
-        for entry in self.entries:
-            self.domain_words.update(self._entry_words(entry))
-            self.domain_words.update(words(" ".join((entry.how_it_works, *entry.defences, *entry.references))))
+        self.domain_words.update(GENERIC)
+        for vocab in self._postings:
+            if vocab not in STOPWORDS:
+                self.domain_words.add(vocab)
+                self.domain_words.add(stem(vocab))
         self._sorted_keys = sorted(
             (key(name), name, i) for i, e in enumerate(self.entries) for name in e.names
         )
@@ -222,7 +228,8 @@ class Resolver:
         if number:
             index = self._by_number.get(int(number.group(1)))
             if index is not None:
-                return Resolution("answer", self.entries[index], 100.0, self.entries[index].term, method="number")
+                return Resolution("answer", self.entries[index], 100.0, self.entries[index].term, method="number",
+                                  used=1)
         tokens = name_tokens(query)
         if not tokens:
             return Resolution("none")
@@ -231,7 +238,8 @@ class Resolver:
             if len(exact) == 1:
                 index = next(iter(exact))
                 entry = self.entries[index]
-                return Resolution("answer", entry, 100.0, self._name_for(entry, tokens), method="exact")
+                return Resolution("answer", entry, 100.0, self._name_for(entry, tokens), method="exact",
+                                  used=len(tokens))
             entries = tuple(self.entries[i] for i in sorted(exact))
             return Resolution("suggest", None, 90.0, None, entries[:MAX_SUGGESTIONS], method="exact-ambiguous")
         scores = self._fuzzy(tokens)
@@ -243,7 +251,7 @@ class Resolver:
                 return name
         return entry.term
 
-    def _fuzzy(self, tokens: tuple[str, ...]) -> dict[int, tuple[float, str]]:
+    def _fuzzy(self, tokens: tuple[str, ...]) -> dict[int, tuple[float, str, int]]:
         tokens = tokens[:12]
         multi = len(tokens) > 1
         # Each query word (and each run of two or three words written together) -> similar glossary words.
@@ -277,15 +285,15 @@ class Resolver:
         for vocab in whole_matches:
             candidate_names.update(self._whole[vocab])
 
-        best: dict[int, tuple[float, str]] = {}
+        best: dict[int, tuple[float, str, int]] = {}
         for name_id in candidate_names:
             name = self._names[name_id]
-            score = self._score(name, tokens, per_token, joined, whole_matches, multi)
+            score, used = self._score(name, tokens, per_token, joined, whole_matches, multi)
             if score <= 0:
                 continue
             current = best.get(name.entry_index)
             if current is None or score > current[0]:
-                best[name.entry_index] = (score, name.text)
+                best[name.entry_index] = (score, name.text, used)
         return best
 
     def _score(
@@ -296,10 +304,10 @@ class Resolver:
         joined: list[tuple[int, int, dict[str, float]]],
         whole_matches: dict[str, float],
         multi: bool,
-    ) -> float:
+    ) -> tuple[float, int]:
         compact = "".join(name.tokens)
         if compact in whole_matches:
-            return 100.0 * whole_matches[compact] - 1.0
+            return 100.0 * whole_matches[compact] - 1.0, len(tokens)
         used: set[int] = set()
         covered = 0.0
         total = sum(name.weights)
@@ -326,7 +334,7 @@ class Resolver:
             covered += weight * best_sim
         coverage = covered / total if total else 0.0
         if coverage <= 0:
-            return 0.0
+            return 0.0, 0
         penalty = 0.0
         vocab: frozenset[str] | None = None
         for pos, tok in enumerate(tokens):
@@ -343,18 +351,19 @@ class Resolver:
                 penalty += 0.15
             else:
                 penalty += 0.35
-        return 100.0 * (coverage - penalty)
+        return 100.0 * (coverage - penalty), len(used)
 
-    def _verdict(self, scores: dict[int, tuple[float, str]]) -> Resolution:
+    def _verdict(self, scores: dict[int, tuple[float, str, int]]) -> Resolution:
         if not scores:
             return Resolution("none")
         ranked = sorted(scores.items(), key=lambda item: (-item[1][0], self.entries[item[0]].entry))
-        best_index, (best_score, best_name) = ranked[0]
+        best_index, (best_score, best_name, used) = ranked[0]
         second = ranked[1][1][0] if len(ranked) > 1 else 0.0
         best_entry = self.entries[best_index]
-        suggestions = tuple(self.entries[i] for i, (s, _) in ranked[:MAX_SUGGESTIONS] if s >= WEAK)
+        suggestions = tuple(self.entries[i] for i, (s, _, _) in ranked[:MAX_SUGGESTIONS] if s >= WEAK)
         if best_score >= CONFIDENT and best_score - second >= MARGIN:
-            return Resolution("answer", best_entry, round(best_score, 1), best_name, suggestions[1:], method="fuzzy")
+            return Resolution("answer", best_entry, round(best_score, 1), best_name, suggestions[1:], method="fuzzy",
+                              used=used)
         if best_score >= WEAK:
             return Resolution("suggest", None, round(best_score, 1), None, suggestions, method="fuzzy")
         return Resolution("none", None, round(best_score, 1), method="fuzzy")
@@ -362,7 +371,7 @@ class Resolver:
     # -- helpers for other callers ----------------------------------------------------------------------
     def is_domain_word(self, word: str) -> bool:
         """True when ``word`` belongs to the glossary's vocabulary or to common computing context."""
-        return word in self.domain_words or stem(word) in self.domain_words or word in self._postings
+        return word in self.domain_words or stem(word) in self.domain_words or singular(word) in self.domain_words
 
     def complete(self, prefix: str, limit: int = 25) -> list[Entry]:
         """Entries for autocomplete: names starting with ``prefix`` first, then fuzzy matches; best first."""
@@ -385,7 +394,7 @@ class Resolver:
             extra = ([resolution.entry] if resolution.entry else []) + list(resolution.suggestions)
             if not extra:
                 ranked = sorted(self._fuzzy(name_tokens(prefix)).items(), key=lambda it: -it[1][0])
-                extra = [self.entries[i] for i, (s, _) in ranked[:limit] if s > 30]
+                extra = [self.entries[i] for i, (s, _, _) in ranked[:limit] if s > 30]
             for entry in extra:
                 index = self._by_number[entry.entry]
                 if index not in seen and len(out) < limit:

@@ -14,7 +14,7 @@ STOPWORDS = frozenset(
     a an the of to in on at for from by with as or and is are was be been being it its this that these those
     my our your their his her i me we you he she they them us do does did can could would should will may
     might must shall about into over under than then so if but not no yes any some what whats which who how
-    when where why there here just also very really please pls plz thx thanks ok okay hey hi hello yo bot
+    when where why there here just also very really please pls plz thx thanks ok okay hey hi hello yo bot off
     like actually exactly again more most much such one ones thing things stuff kind sort type
     """.split()
 )
@@ -43,6 +43,14 @@ TECH_CONTEXT = frozenset(
     auth authentication token tokens session sessions cookie cookies smartphone tablet family grandma
     grandpa parents parent mom dad kids children elderly users customers clients client org's infra
     infrastructure environment environments system systems platform platforms stack lambda serverless
+    number numbers project projects work job jobs homework assignment class course exam certification cert
+    internet online offline store shop shops ecommerce payment payments bank banking card cards wallet crypto
+    bitcoin blockchain smart tv camera cameras printer printers car cars vehicle vehicles medical hospital
+    healthcare government school schools students student admin admins sysadmin developer developers dev devs
+    engineer engineers security secure secured securely protect protected protection attacker attackers hacker
+    lan wan wlan ethernet modem isp text texts message messages sms chat chats dm dms discord slack teams zoom
+    bit bits byte bytes memory ram cpu chip chips disk disks drive drives usb error errors bug bugs warning
+    warnings crash crashes log logs alert alerts ticket tickets config configuration settings setting
     """.split()
 )
 
@@ -93,5 +101,42 @@ SECURITY_LEXICON = frozenset(
     pentest pentesting pentester redteam blueteam purpleteam ctf bugbounty exploit exploitation zeroday
     breach breaches leak leaks patch patches patching update updates hardening baseline benchmark cis stig
     backup backups recovery restore dlp casb sase swg ztna zerotrust microsegmentation segmentation
+    """.split()
+)
+
+SECURITY_LEXICON = SECURITY_LEXICON | frozenset(
+    """
+    heartbleed shellshock log4shell log4j eternalblue wannacry notpetya petya solarwinds stuxnet conficker
+    zeus emotet trickbot qakbot lockbit conti ryuk revil darkside blackcat alphv cl0p clop lazarus apt28 apt29
+    pgp gpg openpgp smime dmarc dkim spf bimi mta sts starttls doh dot esni ech quic
+    doxxing doxing catfishing wardriving warchalking bluesnarfing bluejacking bluebugging formjacking
+    magecart skimming skimmer skimmers carding cardingforum juicejacking clickfraud adfraud
+    ssti ssrf csrf xsrf xss sqli nosqli ldapi xxe rce lfi rfi idor bola bfla ssjs smuggling desync
+    prototype pollution clobbering dangling takeover typosquat typosquatting cybersquatting homograph punycode
+    padding oracle bleichenbacher poodle beast crime breach lucky13 sweet32 logjam freak drown robot
+    birthday collision preimage rainbow dictionary bruteforce brute credential stuffing spraying
+    kerberoast kerberoasting asreproast dcsync dcshadow mimikatz ntds sam lsass golden silver ticket tickets
+    reverse bind shell shells webshell webshells beaconing implant rootkits bootkits firmware
+    aslr dep cfi cet pac mte stack canary smashing heap spray spraying jop rop srop uaf toctou
+    osint humint sigint recon doxx footprint footprinting enumeration reconnaissance
+    quantum qkd bb84 pqc kyber dilithium sphincs falcon mlkem mldsa lattice
+    federated differential homomorphic secure multiparty mpc zkp snark stark enclave attestation
+    rag retrieval augmented embeddings vectorstore finetune finetuning distillation watermark watermarking
+    prompt prompts jailbreaking redteaming guardrail guardrails hallucinate hallucinating hallucinations
+    vlan hopping spanning stp cdp lldp mpls bgp rpki ospf rip eigrp hsrp vrrp arp ndp slaac
+    domain fronting fast flux dga sinkhole sinkholing beacon exfiltrate exfiltrating tunneling tunnelling
+    caesar vigenere enigma cipher substitution transposition onetimepad otp xor rot13 steganography stego
+    drive download downloads malvertising clickjacking tabnabbing reverse tabnabbing cookie jacking
+    sim swapping swap port porting esim imsi stingray ss7 diameter sms smishing vishing quishing
+    deauth deauthentication handshake wpa wpa2 wpa3 wep wps krack pmkid evil twin rogue ap
+    cve exploitdb shodan censys greynoise virustotal hybrid anyrun cuckoo ghidra ida radare binary ninja
+    reversing reverse engineering decompile decompiler disassembler debugger fuzz fuzzing afl libfuzzer
+    sast dast iast rasp sca sbom slsa sigstore cosign provenance supply chain dependency confusion
+    waf rasp cdn ddos scrubbing anycast blackhole blackholing rate limiting throttling captcha captchas
+    oauth2 pkce jwks saml2 kerberos ntlmv2 ldaps radius eap peap tls13 mtls spiffe spire
+    soc2 iso27001 iso27002 nist800 csf cis hipaa hitrust gdpr ccpa cpra lgpd pipeda popia nis nis2 dora
+    tisax swift pci dss pa qsa asv ropa dpia tia scc sccs bcr
+    spyware stalkerware adware rootkit keylogger infostealer stealer stealers loader dropper wiper wipers
+    ransomware ransom extortion doublextortion leaksite negotiator decryptor
     """.split()
 )

@@ -20,9 +20,21 @@ from bot.engine.normalise import identity_key
 from bot.glossary.model import CATEGORIES, Entry, slugify
 
 try:  # libyaml is an order of magnitude faster; fall back to the pure-Python loader where it is missing.
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfFyYoO")
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader with a fast path for the common case: a plain scalar that can only be text."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _MAYBE_TYPED:
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
 
 MAX_DEFINITION_CHARS = 200
 REQUIRED_TEXT = ("term", "category", "definition", "description", "how_it_works")
@@ -31,6 +43,7 @@ OPTIONAL_LISTS = ("aliases", "related", "references")
 KNOWN_FIELDS = frozenset({"entry", *REQUIRED_TEXT, *REQUIRED_LISTS, *OPTIONAL_LISTS})
 MIN_ITEMS = {"defences": 1, "examples": 2}
 
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=[A-Z0-9\"'(])")
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|no|inc|ltd|dr|mr|ms|st|u\.s|cf|al)\.$", re.IGNORECASE)
 
 
@@ -49,8 +62,8 @@ class Problem:
 def count_sentences(text: str) -> int:
     """Count sentences: a ``.``, ``!`` or ``?`` followed by space and an upper-case letter or digit ends one."""
     count = 1
-    for match in re.finditer(r"[.!?][\"')\]]?\s+(?=[A-Z0-9\"'(])", text):
-        before = text[: match.start() + 1]
+    for match in _SENTENCE_END.finditer(text):
+        before = text[max(0, match.start() - 6) : match.start() + 1]
         if _ABBREVIATIONS.search(before):
             continue
         count += 1
@@ -89,13 +102,13 @@ class _FileChecker:
             self.problem(1, f"missing field '{field}'")
             return None
         value = self.data[field]
-        if not isinstance(value, str):
+        if not isinstance(value, str) or isinstance(value, _Other):
             self.problem(self.line_of(field), f"field '{field}' must be text, not {_type_name(value)}")
             return None
         if not value.strip():
             self.problem(self.line_of(field), f"field '{field}' is empty")
             return None
-        return " ".join(value.split())
+        return _squash(value)
 
     def strings(self, field: str, *, required: bool) -> tuple[str, ...]:
         if field not in self.data or (self.data[field] is None and not required):
@@ -108,12 +121,12 @@ class _FileChecker:
             return ()
         items: list[str] = []
         for i, item in enumerate(value):
-            if not isinstance(item, str):
+            if not isinstance(item, str) or isinstance(item, _Other):
                 self.problem(self.item_line(field, i), f"item {i + 1} of '{field}' must be text, not {_type_name(item)}")
             elif not item.strip():
                 self.problem(self.item_line(field, i), f"item {i + 1} of '{field}' is empty")
             else:
-                items.append(" ".join(item.split()))
+                items.append(_squash(item))
         minimum = MIN_ITEMS.get(field, 0)
         if len(value) < minimum:
             self.problem(self.line_of(field), f"field '{field}' needs at least {minimum} items, has {len(value)}")
@@ -155,10 +168,10 @@ class _FileChecker:
         if term is not None and any(identity_key(a) == identity_key(term) for a in lists["aliases"]):
             self.problem(self.line_of("aliases"), f"an alias repeats the term '{term}'")
         if term is not None and category in CATEGORIES:
-            expected = Path(slugify(category)) / f"{slugify(term)}.yaml"
-            actual = Path(self.path)
-            if actual.name != expected.name or actual.parent.name != expected.parent.name:
-                self.problem(1, f"file should be {expected.as_posix()} for term '{term}' in '{category}'")
+            expected = f"{slugify(category)}/{slugify(term)}.yaml"
+            parts = self.path.replace(os.sep, "/").rsplit("/", 2)
+            if "/".join(parts[-2:]) != expected:
+                self.problem(1, f"file should be {expected} for term '{term}' in '{category}'")
         if self.problems or number is None or None in texts.values():
             return None
         assert term is not None and category is not None and definition is not None and description is not None
@@ -178,12 +191,65 @@ class _FileChecker:
         )
 
 
+def _squash(text: str) -> str:
+    if "\n" in text or "  " in text or "\t" in text or text != text.strip():
+        return " ".join(text.split())
+    return text
+
+
 def _type_name(value: object) -> str:
     if value is None:
         return "nothing"
+    if isinstance(value, _Other):
+        return "a number or date"
     return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(
         type(value), type(value).__name__
     )
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null": lambda v: None,
+    "tag:yaml.org,2002:bool": lambda v: v.lower() in ("true", "yes", "on", "y"),
+    "tag:yaml.org,2002:float": lambda v: v,
+}
+
+
+def _plain(node: yaml.Node) -> Any:
+    """Turn a composed node into plain Python values, much faster than PyYAML's generic constructor.
+
+    Entries only use mappings, lists and scalars; integers are converted, every other non-text scalar
+    (booleans, nulls, floats, timestamps) is kept distinct from text so the type checks still catch it.
+    """
+    if isinstance(node, yaml.ScalarNode):
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:str":
+            return node.value
+        if tag == _INT_TAG:
+            try:
+                return int(node.value.replace("_", ""), 0) if not node.value.lstrip("+-").isdigit() else int(node.value)
+            except ValueError:
+                return node.value
+        convert = _SCALAR_TAGS.get(tag)
+        if convert is None:
+            return _Other(node.value)
+        value = convert(node.value)
+        return _Other(node.value) if tag == "tag:yaml.org,2002:float" else value
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _plain(key_node)
+            out[key if isinstance(key, str | int) else str(key)] = _plain(value_node)
+        return out
+    return None
+
+
+class _Other(str):
+    """A scalar that YAML reads as something other than text (a number with a point, a date...)."""
+
+    __slots__ = ()
 
 
 def check_file(path: str, text: str) -> tuple[Entry | None, list[Problem], dict[str, int]]:
@@ -192,7 +258,7 @@ def check_file(path: str, text: str) -> tuple[Entry | None, list[Problem], dict[
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
+            data = _plain(node) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:

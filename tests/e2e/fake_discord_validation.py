@@ -36,9 +36,7 @@ INTERACTION_MESSAGE_FLAGS_ALLOWED = MESSAGE_FLAGS_ALLOWED_ON_CREATE | (1 << 6)  
 class DiscordAPIError(Exception):
     """An error the emulated API answers with: HTTP status plus Discord's JSON error body."""
 
-    def __init__(
-        self, status: int, code: int, message: str, errors: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, status: int, code: int, message: str, errors: dict[str, Any] | None = None) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
@@ -90,9 +88,7 @@ class FormErrors:
             raise DiscordAPIError(400, INVALID_FORM_BODY, "Invalid Form Body", self._errors)
 
 
-def _check_length(
-    errors: FormErrors, path: Sequence[str | int], value: Any, maximum: int, *, minimum: int = 0
-) -> None:
+def _check_length(errors: FormErrors, path: Sequence[str | int], value: Any, maximum: int, *, minimum: int = 0) -> None:
     if value is None:
         if minimum:
             errors.add(path, "BASE_TYPE_REQUIRED", "This field is required")
@@ -184,7 +180,11 @@ def validate_components(components: Any, errors: FormErrors, *, v2: bool = False
                 errors.add([*path, "components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
             selects = [c for c in children if c.get("type") in (3, 5, 6, 7, 8)]
             if len(children) > 5 or (selects and len(children) > 1):
-                errors.add([*path, "components"], "COMPONENT_LAYOUT_WIDTH_EXCEEDED", "The specified component exceeds the maximum width")
+                errors.add(
+                    [*path, "components"],
+                    "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                    "The specified component exceeds the maximum width",
+                )
     elif len(_walk_components(components)) > 40:
         errors.add(["components"], "COMPONENT_MAX_TOTAL_EXCEEDED", "Must be 40 or fewer in total.")
     seen: set[str] = set()
@@ -202,7 +202,9 @@ def validate_components(components: Any, errors: FormErrors, *, v2: bool = False
             if style == 5 and (not component.get("url") or custom_id is not None):
                 errors.add(["components", "url"], "BUTTON_COMPONENT_URL_REQUIRED", "A url is required")
             if style in (1, 2, 3, 4) and custom_id is None:
-                errors.add(["components", "custom_id"], "BUTTON_COMPONENT_CUSTOM_ID_REQUIRED", "A custom id is required")
+                errors.add(
+                    ["components", "custom_id"], "BUTTON_COMPONENT_CUSTOM_ID_REQUIRED", "A custom id is required"
+                )
             if not component.get("label") and not component.get("emoji") and style != 6:
                 errors.add(["components", "label"], "BASE_TYPE_REQUIRED", "A label or emoji is required")
         elif ctype in (3, 5, 6, 7, 8):
@@ -219,13 +221,19 @@ def validate_components(components: Any, errors: FormErrors, *, v2: bool = False
                     errors.add(["components", "options"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 25 in length.")
                 values = [o.get("value") for o in options]
                 if len(set(values)) != len(values):
-                    errors.add(["components", "options"], "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED", "Option values must be unique")
+                    errors.add(
+                        ["components", "options"],
+                        "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED",
+                        "Option values must be unique",
+                    )
                 for option in options:
                     _check_length(errors, ["components", "options", "label"], option.get("label"), 100, minimum=1)
                     _check_length(errors, ["components", "options", "value"], option.get("value"), 100, minimum=1)
                     _check_length(errors, ["components", "options", "description"], option.get("description"), 100)
                 if max_values > max(len(options), 1):
-                    errors.add(["components", "max_values"], "SELECT_COMPONENT_VALUES_INVALID", "max_values exceeds options")
+                    errors.add(
+                        ["components", "max_values"], "SELECT_COMPONENT_VALUES_INVALID", "max_values exceeds options"
+                    )
 
 
 def validate_message_payload(
@@ -247,13 +255,21 @@ def validate_message_payload(
     if payload.get("components") is not None:
         validate_components(payload["components"], errors, v2=bool(flags & (1 << 15)))
     if flags & (1 << 15) and (content or payload.get("embeds")):
-        errors.add(["content"], "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2", "Cannot use content or embeds with components v2")
+        errors.add(
+            ["content"],
+            "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+            "Cannot use content or embeds with components v2",
+        )
     allowed = payload.get("allowed_mentions")
     if isinstance(allowed, Mapping):
         parse = allowed.get("parse") or []
         for kind in ("users", "roles"):
             if kind in parse and allowed.get(kind):
-                errors.add(["allowed_mentions"], "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE", f"parse:[\"{kind}\"] and {kind}: [ids] are mutually exclusive.")
+                errors.add(
+                    ["allowed_mentions"],
+                    "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                    f'parse:["{kind}"] and {kind}: [ids] are mutually exclusive.',
+                )
     errors.raise_if_any()
     if require_body:
         has_body = bool(
@@ -296,21 +312,35 @@ def _validate_options(options: Any, errors: FormErrors, path: list[str | int], d
             continue
         if option.get("required"):
             if seen_optional:
-                errors.add(option_path, "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", "Required options must be placed before non-required options")
+                errors.add(
+                    option_path,
+                    "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                    "Required options must be placed before non-required options",
+                )
         else:
             seen_optional = True
         choices = option.get("choices")
         if choices:
             if option.get("autocomplete"):
-                errors.add([*option_path, "autocomplete"], "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_WITH_CHOICES", "Autocomplete cannot be enabled on options with choices")
+                errors.add(
+                    [*option_path, "autocomplete"],
+                    "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_WITH_CHOICES",
+                    "Autocomplete cannot be enabled on options with choices",
+                )
             if len(choices) > 25:
                 errors.add([*option_path, "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
             for choice_index, choice in enumerate(choices):
-                _check_length(errors, [*option_path, "choices", choice_index, "name"], choice.get("name"), 100, minimum=1)
+                _check_length(
+                    errors, [*option_path, "choices", choice_index, "name"], choice.get("name"), 100, minimum=1
+                )
                 if isinstance(choice.get("value"), str):
                     _check_length(errors, [*option_path, "choices", choice_index, "value"], choice.get("value"), 100)
         if option.get("autocomplete") and otype not in (3, 4, 10):
-            errors.add([*option_path, "autocomplete"], "APPLICATION_COMMAND_OPTION_TYPE_INVALID", "Autocomplete requires a string or number option")
+            errors.add(
+                [*option_path, "autocomplete"],
+                "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
+                "Autocomplete requires a string or number option",
+            )
 
 
 def validate_command(command: Mapping[str, Any], errors: FormErrors, path: list[str | int]) -> None:
@@ -325,7 +355,11 @@ def validate_command(command: Mapping[str, Any], errors: FormErrors, path: list[
     elif ctype in (2, 3):
         _check_length(errors, [*path, "name"], name, 32, minimum=1)
         if command.get("description"):
-            errors.add([*path, "description"], "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION", "Context menu commands cannot have a description")
+            errors.add(
+                [*path, "description"],
+                "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION",
+                "Context menu commands cannot have a description",
+            )
     elif ctype != 4:
         errors.add([*path, "type"], "BASE_TYPE_CHOICES", f"Value must be one of (1, 2, 3, 4), got {ctype!r}.")
 
@@ -342,7 +376,11 @@ def validate_command_list(commands: Any) -> None:
         validate_command(command, errors, [index])
         key = (command.get("type", 1), command.get("name"))
         if key in seen:
-            errors.add([index, "name"], "APPLICATION_COMMANDS_DUPLICATE_NAME", f"Application command names must be unique: {key[1]}")
+            errors.add(
+                [index, "name"],
+                "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                f"Application command names must be unique: {key[1]}",
+            )
         seen.add(key)
         counts[key[0]] = counts.get(key[0], 0) + 1
     if counts.get(1, 0) > 100 or counts.get(2, 0) > 15 or counts.get(3, 0) > 15:
