@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.define", "cogs.ask", "cogs.admin", "cogs.totd")
+EXTENSIONS = ("cogs.define", "cogs.ask", "cogs.admin")
 
 
 class GlossaryBot(commands.Bot):
@@ -46,7 +46,14 @@ class GlossaryBot(commands.Bot):
     lookups: LookupLog
     totd: TotdScheduler | None
 
-    def __init__(self, settings: Settings, *, clock: Clock = utc_now, glossary: Glossary | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock = utc_now,
+        glossary: Glossary | None = None,
+        **options: object,
+    ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         intents.guild_messages = True
@@ -58,6 +65,7 @@ class GlossaryBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             help_command=None,
             owner_ids=set(settings.owner_ids) or None,
+            **options,  # type: ignore[arg-type]
         )
         self.settings = settings
         self.clock = clock

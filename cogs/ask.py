@@ -75,8 +75,8 @@ class Ask(commands.Cog):
             return
         if answer.status == "none":
             await self._reply(message, {"content": non_answer_text(answer)})
-            return
-        await self._reply(message, self.bot.render(answer))
+        else:
+            await self._reply(message, self.bot.render(answer))
         self.bot.log_lookup(
             answer,
             source="dm" if message.guild is None else "chat",

@@ -1,0 +1,238 @@
+"""The real bot, end to end, through the emulated Discord on 127.0.0.1."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot.glossary import Glossary
+
+from .bot_fixtures import running_bot, settings_for
+from .fake_discord import FakeDiscord
+
+CHANNEL_MESSAGES = r"/channels/\d+/messages"
+
+
+def lookups(path: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT source, query, intent, entry, user_key, guild_id FROM lookups ORDER BY id").fetchall()
+
+
+def embed_of(message: dict[str, Any]) -> dict[str, Any]:
+    assert message["embeds"], message
+    return message["embeds"][0]
+
+
+async def mention(fd: FakeDiscord, text: str, **kwargs: Any) -> dict[str, Any]:
+    before = len(fd.sent_messages(fd.channel))
+    await fd.send_message(fd.channel, fd.user, f"<@{fd.bot_user.id}> {text}", **kwargs)
+    await fd.wait_for(lambda: len(fd.sent_messages(fd.channel)) > before, timeout=5)
+    return fd.sent_messages(fd.channel)[-1]
+
+
+async def test_login_ready_and_command_sync(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    settings = settings_for(fake_discord, tmp_path)
+    async with running_bot(fake_discord, settings, glossary) as bot:
+        assert bot.is_ready() and bot.get_guild(fake_discord.guild.id) is not None
+        intents = discord.Intents._from_value(fake_discord.identifies[-1]["intents"])
+        assert not intents.message_content and intents.guild_messages and intents.dm_messages
+        assert bot.synced == "synced"
+        names = {c["name"] for c in fake_discord.commands(fake_discord.guild.id)}
+        assert {"define", "ask", "random", "browse", "glossary"} <= names
+    syncs = len(fake_discord.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands"))
+    assert syncs == 1
+    # A restart with the same definitions does not sync again.
+    async with running_bot(fake_discord, settings, glossary) as bot:
+        assert bot.synced == "unchanged"
+    assert len(fake_discord.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands")) == 1
+
+
+async def test_define_autocomplete_and_buttons(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    settings = settings_for(fake_discord, tmp_path)
+    async with running_bot(fake_discord, settings, glossary):
+        typing = await fake_discord.send_autocomplete("define", {"term": "phish"}, "term")
+        await fake_discord.wait_for_callback(typing)
+        choices = typing.choices or []
+        assert 0 < len(choices) <= 25 and choices[0]["value"] == "Phishing"
+        assert all(1 <= len(c["name"]) <= 100 for c in choices)
+
+        asked = await fake_discord.send_slash_command("define", {"term": "phising"})
+        await fake_discord.wait_for_callback(asked)
+        assert asked.response_type == 4
+        data = asked.response_data or {}
+        assert data["embeds"][0]["title"] == "Phishing"
+        assert "Entry № 152" in data["embeds"][0]["footer"]["text"]
+        assert data["allowed_mentions"] == {"parse": []}
+        message = await fake_discord.wait_for_response_message(asked)
+
+        pressed = await fake_discord.click_button(message, "cg:faq:defend:152")
+        await fake_discord.wait_for_callback(pressed)
+        answer = (pressed.response_data or {})["embeds"][0]
+        assert answer["title"] == "Phishing" and "How to defend" in answer["description"]
+
+        related = next(o["value"] for row in message["components"] for c in row["components"]
+                       if c.get("custom_id") == "cg:rel:152" for o in c["options"])
+        chosen = await fake_discord.choose_select(message, "cg:rel:152", [related])
+        await fake_discord.wait_for_callback(chosen)
+        assert (chosen.response_data or {})["embeds"][0]["title"] == glossary.by_number(int(related)).term
+    rows = lookups(settings.database_path)
+    assert [r[0] for r in rows] == ["slash", "button", "select"]  # autocomplete keystrokes are not lookups
+    assert rows[0][3] == 152 and rows[1][2] == "defend"
+
+
+async def test_unsure_and_unknown_define(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    async with running_bot(fake_discord, settings_for(fake_discord, tmp_path), glossary):
+        unsure = await fake_discord.send_slash_command("define", {"term": "injection"})
+        await fake_discord.wait_for_callback(unsure)
+        data = unsure.response_data or {}
+        assert data.get("flags", 0) & 64  # ephemeral
+        buttons = [c for row in data["components"] for c in row["components"]]
+        assert 2 <= len(buttons) <= 5 and all(b["custom_id"].startswith("cg:faq:define:") for b in buttons)
+        nothing = await fake_discord.send_slash_command("define", {"term": "qwzx plorb"})
+        await fake_discord.wait_for_callback(nothing)
+        assert (nothing.response_data or {}).get("flags", 0) & 64
+        assert "no entry" in (nothing.response_data or {})["content"]
+
+
+async def test_mention_question_and_follow_up(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    settings = settings_for(fake_discord, tmp_path)
+    async with running_bot(fake_discord, settings, glossary):
+        first = await mention(fake_discord, "what is phishing?")
+        assert embed_of(first)["title"] == "Phishing"
+        follow = await mention(fake_discord, "how do you defend against it?")
+        assert embed_of(follow)["title"] == "Phishing"
+        assert "How to defend" in embed_of(follow)["description"]
+        chatter = await mention(fake_discord, "thanks!")
+        assert not chatter["embeds"] and "Ask me about a security term" in chatter["content"]
+        # Not addressed and not an opted-in channel: silence.
+        before = len(fake_discord.sent_messages(fake_discord.channel))
+        await fake_discord.send_message(fake_discord.channel, fake_discord.user, "what is xss")
+        await fake_discord.send_message(fake_discord.channel, fake_discord.user, f"<@{fake_discord.bot_user.id}> ok")
+        await fake_discord.wait_for(lambda: len(fake_discord.sent_messages(fake_discord.channel)) > before)
+        assert len(fake_discord.sent_messages(fake_discord.channel)) == before + 1
+    rows = lookups(settings.database_path)
+    assert [(r[0], r[2], r[3]) for r in rows] == [("chat", "define", 152), ("chat", "defend", 152), ("chat", "none", None),
+                                                  ("chat", "none", None)]
+    assert rows[0][4] and rows[0][4] != str(fake_discord.user.id)  # pseudonymous user key, not the raw ID
+
+
+async def test_dm_question(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    async with running_bot(fake_discord, settings_for(fake_discord, tmp_path), glossary):
+        dm = fake_discord.get_dm_channel(fake_discord.user)
+        await fake_discord.send_dm(fake_discord.user, "how does sql injection work")
+        reply = await fake_discord.wait_for_message(dm)
+        assert embed_of(reply)["title"] == "SQL Injection"
+        assert "How it works" in embed_of(reply)["description"]
+
+
+async def test_everyone_and_role_mentions_never_ping(
+    fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary
+) -> None:
+    role = fake_discord.add_role(fake_discord.guild, "mods")
+    async with running_bot(fake_discord, settings_for(fake_discord, tmp_path), glossary):
+        await mention(fake_discord, f"what is @everyone <@&{role.id}> <@{fake_discord.user.id}> qwzx")
+        requests = fake_discord.find_requests("POST", CHANNEL_MESSAGES)
+        assert requests
+        for request in requests:
+            assert request.json["allowed_mentions"]["parse"] == []
+            assert not request.json["allowed_mentions"].get("users")
+            assert not request.json["allowed_mentions"].get("roles")
+            assert "@everyone" not in (request.json.get("content") or "").replace("@\u200beveryone", "")
+
+
+async def test_rate_limited_send_is_retried(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    async with running_bot(fake_discord, settings_for(fake_discord, tmp_path), glossary):
+        fake_discord.rate_limit_next("POST", CHANNEL_MESSAGES, retry_after=0.3)
+        reply = await mention(fake_discord, "what is ransomware")
+        assert embed_of(reply)["title"] == "Ransomware"
+        attempts = fake_discord.find_requests("POST", CHANNEL_MESSAGES)
+        assert [r.status for r in attempts] == [429, 200]
+
+
+async def test_user_rate_limit_notice_shown_once(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    settings = settings_for(fake_discord, tmp_path, rate_limit_count=2, rate_limit_seconds=60.0)
+    async with running_bot(fake_discord, settings, glossary):
+        await mention(fake_discord, "what is xss")
+        await mention(fake_discord, "what is csrf")
+        notice = await mention(fake_discord, "what is ssrf")
+        assert "faster than I can keep up" in notice["content"]
+        before = len(fake_discord.sent_messages(fake_discord.channel))
+        await fake_discord.send_message(fake_discord.channel, fake_discord.user, f"<@{fake_discord.bot_user.id}> idor")
+        await fake_discord.send_message(fake_discord.channel, fake_discord.user, f"<@{fake_discord.bot_user.id}> xxe")
+        other = fake_discord.add_user("bob")
+        fake_discord.add_member(fake_discord.guild, other)
+        await fake_discord.send_message(fake_discord.channel, other, f"<@{fake_discord.bot_user.id}> what is xss")
+        reply = await fake_discord.wait_for_message(fake_discord.channel, lambda m: len(m.get("embeds", [])) > 0
+                                                    and m.get("message_reference") is not None
+                                                    and int(m["id"]) > int(notice["id"]))
+        assert embed_of(reply)["title"] == "Cross-Site Scripting"
+        assert len(fake_discord.sent_messages(fake_discord.channel)) == before + 1  # silent for alice, bob answered
+
+
+async def test_gateway_disconnect_is_recovered(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    async with running_bot(fake_discord, settings_for(fake_discord, tmp_path), glossary):
+        await fake_discord.disconnect_gateway(4000)
+        await fake_discord.wait_resumed(timeout=10)
+        reply = await mention(fake_discord, "what is a botnet")
+        assert embed_of(reply)["title"] == "Botnet"
+
+
+async def test_opted_in_channel_answers_without_mention(
+    fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary
+) -> None:
+    settings = settings_for(fake_discord, tmp_path, message_content=True)
+    async with running_bot(fake_discord, settings, glossary):
+        denied = await fake_discord.send_slash_command("glossary channels add", {"channel": fake_discord.channel})
+        await fake_discord.wait_for_callback(denied)
+        assert "Manage Server" in (denied.response_data or {})["content"]
+        added = await fake_discord.send_slash_command(
+            "glossary channels add", {"channel": fake_discord.channel}, user=fake_discord.owner
+        )
+        await fake_discord.wait_for_callback(added)
+        assert "I'll answer questions" in (added.response_data or {})["content"]
+        before = len(fake_discord.sent_messages(fake_discord.channel))
+        await fake_discord.send_message(fake_discord.channel, fake_discord.user, "lol ok")
+        await fake_discord.send_message(fake_discord.channel, fake_discord.user, "how does a honeypot work")
+        reply = await fake_discord.wait_for_message(fake_discord.channel, lambda m: bool(m.get("embeds")))
+        assert embed_of(reply)["title"] == "Honeypot"
+        assert len(fake_discord.sent_messages(fake_discord.channel)) == before + 1  # no reply to "lol ok"
+    # The opt-in survives a restart.
+    async with running_bot(fake_discord, settings, glossary) as bot:
+        assert bot.store.is_opted_in(fake_discord.guild.id, fake_discord.channel.id)
+    assert discord.Intents._from_value(fake_discord.identifies[-1]["intents"]).message_content
+
+
+async def test_clean_shutdown_keeps_every_lookup(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    settings = settings_for(fake_discord, tmp_path, rate_limit_count=100)
+    questions = ["what is xss", "what is csrf", "how does phishing work", "other names for mfa", "qwzx plorb"]
+    async with running_bot(fake_discord, settings, glossary):
+        for q in questions:
+            await mention(fake_discord, q)
+        for _ in range(20):
+            interaction = await fake_discord.send_slash_command("ask", {"question": "what is a rootkit"})
+            await fake_discord.wait_for_callback(interaction)
+    rows = lookups(settings.database_path)
+    assert len(rows) == 25
+    assert sum(1 for r in rows if r[3] is None) == 1 and rows[4][1] == "qwzx plorb"
+
+
+async def test_stats_command(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    async with running_bot(fake_discord, settings_for(fake_discord, tmp_path), glossary):
+        await mention(fake_discord, "what is xss")
+        await mention(fake_discord, "what is a nonce")
+        stats = await fake_discord.send_slash_command("glossary stats", {}, user=fake_discord.owner)
+        await fake_discord.wait_for_callback(stats)
+        text = (stats.response_data or {})["content"]
+        assert "Cross-Site Scripting" in text and "what is a nonce" in text and "50% answer rate" in text
+
+
+@pytest.mark.parametrize("term", ["Phishing", "Reinforcement Learning from Human Feedback"])
+async def test_embed_within_limits(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary, term: str) -> None:
+    async with running_bot(fake_discord, settings_for(fake_discord, tmp_path), glossary):
+        asked = await fake_discord.send_slash_command("define", {"term": term})
+        await fake_discord.wait_for_callback(asked)
+        assert asked.response_type == 4  # the fake rejects embeds over Discord's limits with a 400
