@@ -6,6 +6,7 @@ rate-limits and logs the same way.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -73,6 +74,7 @@ class GlossaryBot(commands.Bot):
         self.rate_limiter = RateLimiter(settings.rate_limit_count, settings.rate_limit_seconds, clock=clock)
         self._user_secret = b""
         self.totd = None
+        self._shutdown: asyncio.Future[None] | None = None
         self.synced: str | None = None
         """What the last start did about commands: "synced" or "unchanged"."""
 
@@ -107,7 +109,17 @@ class GlossaryBot(commands.Bot):
         return stored.encode()
 
     async def close(self) -> None:
-        """Stop the scheduler, close the gateway, then flush the lookup log and close the database."""
+        """Stop the scheduler, close the gateway, then flush the lookup log and close the database.
+
+        Safe to call several times and concurrently (a signal handler and ``async with`` both call it): the
+        shutdown runs once and every caller waits for the same one, so the database is never closed under a
+        flush that is still writing.
+        """
+        if self._shutdown is None:
+            self._shutdown = asyncio.ensure_future(self._shut_down())
+        await asyncio.shield(self._shutdown)
+
+    async def _shut_down(self) -> None:
         if self.totd is not None:
             await self.totd.stop()
         await super().close()

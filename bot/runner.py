@@ -58,6 +58,9 @@ async def run_bot(settings: Settings, glossary: Glossary) -> int:
     try:
         async with bot:
             await bot.start(settings.discord_token or "")
+            # discord.py's __aexit__ skips close() once the gateway is closed, but our shutdown (flushing the
+            # lookup log, closing the database) may still be running: wait for it before the loop ends.
+            await bot.close()
     except discord.LoginFailure:
         return _fail("Discord rejected the token (DISCORD_TOKEN); reset it in the developer portal and update .env")
     except discord.PrivilegedIntentsRequired:
@@ -69,6 +72,8 @@ async def run_bot(settings: Settings, glossary: Glossary) -> int:
         return _fail(str(exc))
     except (discord.GatewayNotFound, discord.ConnectionClosed, OSError) as exc:
         return _fail(f"cannot connect to Discord: {exc}")
+    finally:
+        await bot.close()
     log.info("stopped cleanly")
     return 0
 

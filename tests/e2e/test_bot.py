@@ -236,3 +236,23 @@ async def test_embed_within_limits(fake_discord: FakeDiscord, tmp_path: Path, gl
         asked = await fake_discord.send_slash_command("define", {"term": term})
         await fake_discord.wait_for_callback(asked)
         assert asked.response_type == 4  # the fake rejects embeds over Discord's limits with a 400
+
+
+async def test_sigterm_flushes_the_log(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    """``cyberglossary run``'s runner: SIGTERM closes the bot and every queued lookup reaches the database."""
+    import asyncio
+    import os
+    import signal
+
+    from bot.runner import run_bot
+
+    settings = settings_for(fake_discord, tmp_path, rate_limit_count=100)
+    task = asyncio.create_task(run_bot(settings, glossary))
+    await fake_discord.wait_ready(timeout=10)
+    await fake_discord.wait_for(lambda: bool(fake_discord.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands"))
+                                or False, timeout=10)
+    for q in ["what is xss", "what is csrf", "what is ssrf"]:
+        await mention(fake_discord, q)
+    os.kill(os.getpid(), signal.SIGTERM)
+    assert await asyncio.wait_for(task, timeout=15) == 0
+    assert [r[3] for r in lookups(settings.database_path)] == [26, 28, 29]
