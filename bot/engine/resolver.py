@@ -20,16 +20,42 @@ deletions, so a lookup costs the same at 300 or 100 000 entries.
 
 from __future__ import annotations
 
+import heapq
 import re
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rapidfuzz.distance import OSA
 
 from bot.engine.normalise import MAX_QUERY_CHARS, clean, compact_key, key, name_tokens, singular, stem, words
+
+_uncached_name_tokens = name_tokens.__wrapped__
+_uncached_stem = stem.__wrapped__
+
+
+def _add_variant(index: dict[str, str | tuple[str, ...]], variant: str, word: str) -> None:
+    current = index.get(variant)
+    if current is None:
+        index[variant] = word
+    elif isinstance(current, str):
+        if current != word:
+            index[variant] = (current, word)
+    elif word not in current:
+        index[variant] = (*current, word)
+
+
+def _collect(into: set[str], found: str | tuple[str, ...] | None) -> None:
+    if found is None:
+        return
+    if isinstance(found, str):
+        into.add(found)
+    else:
+        into.update(found)
 from bot.engine.vocabulary import GENERIC, SECURITY_LEXICON, STOPWORDS, TECH_CONTEXT
 from bot.glossary.model import Entry
 
@@ -42,7 +68,9 @@ WEAK = 55.0
 MARGIN = 6.0
 """A confident best must beat the best other entry by this much, else the outcome is ambiguous."""
 MAX_SUGGESTIONS = 5
-_BIG_POSTING = 3000
+_MAX_CANDIDATES = 64
+_KEEP = 6  # names scored in full: the best one, the runner-up for the margin, and the suggestions
+_SET_THRESHOLD = 256
 
 _NUMBER_RE = re.compile(r"^(?:(?:entry|no|number|nr|num|n|#|№|n°)\.?\s*)*0*(\d{1,6})$")
 
@@ -66,12 +94,10 @@ class Resolution:
         return self.status == "answer"
 
 
-@dataclass(frozen=True, slots=True)
-class _Name:
+class _Name(NamedTuple):
     entry_index: int
     text: str
     tokens: tuple[str, ...]
-    weights: tuple[float, ...]
 
 
 def _weights(tokens: Sequence[str]) -> tuple[float, ...]:
@@ -134,64 +160,85 @@ class Resolver:
         self.entries: list[Entry] = sorted(entries, key=lambda e: e.entry)
         self._by_number = {e.entry: i for i, e in enumerate(self.entries)}
         self._names: list[_Name] = []
-        self._exact: dict[str, set[int]] = defaultdict(set)
+        self._exact: dict[str, int | tuple[int, ...]] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)
-        self._whole: dict[str, list[int]] = defaultdict(list)
-        self._deletes: dict[str, set[str]] = defaultdict(set)
-        self._anagrams: dict[str, set[str]] = defaultdict(set)
-        self._stems: dict[str, set[str]] = defaultdict(set)
+        self._whole: dict[str, int] = {}
+        self._spaced: list[str] = []
+        # word variant -> the glossary word(s) it comes from: one str, or a tuple when several (saves memory)
+        self._deletes: dict[str, str | tuple[str, ...]] = {}
+        self._anagrams: dict[str, str | tuple[str, ...]] = {}
+        self._stems: dict[str, str | tuple[str, ...]] = {}
         self.domain_words: set[str] = set(TECH_CONTEXT) | SECURITY_LEXICON
         for index, entry in enumerate(self.entries):
             for name in entry.names:
                 self._add_name(index, name)
-        for vocab in list(self._postings) + list(self._whole):
+        for vocab in self._postings:
             self._index_token(vocab)
-        self._postings = dict(self._postings)
-        self._whole = dict(self._whole)
-        self._deletes = dict(self._deletes)
-        self._anagrams = dict(self._anagrams)
-        self._stems = dict(self._stems)
-        self._exact = dict(self._exact)
+        for whole, name_id in list(self._whole.items()):  # "guardrails" for "guard rails", "portscan"
+            self._whole.setdefault(_uncached_stem(whole), name_id)
+        # Common words keep their postings as sets, ready for intersections; rare ones as short lists.
+        self._postings: dict[str, list[int] | frozenset[int]] = {  # type: ignore[no-redef]
+            vocab: frozenset(ids) if len(ids) >= _SET_THRESHOLD else ids for vocab, ids in self._postings.items()
+        }
         self.domain_words.update(GENERIC)
+        # Every word of every entry's own text: a query word outside it cannot be in any one entry's text, so
+        # its penalty is known without reading that entry.
+        self._text_words: set[str] = set()
+        for entry in self.entries:
+            self._text_words.update(self._entry_words(entry))
         for vocab in self._postings:
             if vocab not in STOPWORDS:
                 self.domain_words.add(vocab)
                 self.domain_words.add(stem(vocab))
-        self._sorted_keys = sorted(
-            (key(name), name, i) for i, e in enumerate(self.entries) for name in e.names
-        )
+        order = sorted(range(len(self._spaced)), key=self._spaced.__getitem__)
+        self._sorted_keys = [self._spaced[n] for n in order]  # the same string objects as the exact index's keys
+        self._sorted_ids = array("I", order)
+        del self._spaced
 
     # -- index ---------------------------------------------------------------------------------------------
     def _add_name(self, index: int, name: str) -> None:
-        tokens = name_tokens(name)
+        tokens = tuple(sys.intern(t) for t in _uncached_name_tokens(name))
         if not tokens:
             return
         name_id = len(self._names)
-        self._names.append(_Name(index, name, tokens, _weights(tokens)))
-        self._exact[" ".join(tokens)].add(index)
-        self._exact["".join(tokens)].add(index)
+        self._names.append(_Name(index, name, tokens))
+        spaced = " ".join(tokens)
+        compact = spaced.replace(" ", "") if len(tokens) > 1 else spaced
+        self._spaced.append(spaced)
+        for exact_key in (spaced, compact) if compact is not spaced else (spaced,):
+            current = self._exact.get(exact_key)
+            if current is None:
+                self._exact[exact_key] = index
+            elif isinstance(current, int):
+                if current != index:
+                    self._exact[exact_key] = (current, index)
+            elif index not in current:
+                self._exact[exact_key] = (*current, index)
         for tok in set(tokens):
             self._postings[tok].append(name_id)
         if len(tokens) > 1:
-            self._whole["".join(tokens)].append(name_id)
+            self._whole.setdefault(compact, name_id)
 
     def _index_token(self, vocab: str) -> None:
-        self._stems[stem(vocab)].add(vocab)
+        _add_variant(self._stems, _uncached_stem(vocab), vocab)
         if len(vocab) <= 4:
-            self._anagrams["".join(sorted(vocab))].add(vocab)
+            _add_variant(self._anagrams, "".join(sorted(vocab)), vocab)
         if len(vocab) >= 4:
             for variant in _deletes(vocab):
-                self._deletes[variant].add(vocab)
-        self._deletes[vocab].add(vocab)
+                _add_variant(self._deletes, variant, vocab)
+        _add_variant(self._deletes, vocab, vocab)
 
     @staticmethod
     def _entry_words(entry: Entry) -> set[str]:
-        text = " ".join((entry.term, *entry.aliases, *entry.related, entry.definition, entry.description))
+        text = " ".join((entry.term, *entry.aliases, *entry.related, entry.definition))
         return {stem(w) for w in words(text) if w not in STOPWORDS} | set(words(text))
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - the resolver lives as long as its glossary
-    def _entry_vocab(self, index: int) -> frozenset[str]:
-        return frozenset(self._entry_words(self.entries[index]))
+    def _in_entry_text(self, index: int, word: str, stemmed: str) -> bool:
+        """Whether a word (or its stem, as a word start) appears in the entry's names, definition or related
+        terms. A plain substring search: cheap enough to run on every candidate without an index per entry."""
+        entry = self.entries[index]
+        text = " " + " ".join((entry.term, *entry.aliases, *entry.related, entry.definition)).lower()
+        return f" {word}" in text or f" {stemmed}" in text
 
     # -- lookup --------------------------------------------------------------------------------------------
     @lru_cache(maxsize=8192)  # noqa: B019 - the resolver lives as long as its glossary
@@ -199,26 +246,37 @@ class Resolver:
         """Glossary words similar to a query word, with their similarity."""
         found: dict[str, float] = {}
         candidates: set[str] = set()
-        empty: set[str] = set()
-        candidates.update(self._stems.get(stem(token), empty))
+        _collect(candidates, self._stems.get(stem(token)))
         if len(token) <= 4:
-            candidates.update(self._anagrams.get("".join(sorted(token)), empty))
-        candidates.update(self._deletes.get(token, empty))
+            _collect(candidates, self._anagrams.get("".join(sorted(token))))
+        _collect(candidates, self._deletes.get(token))
         if len(token) >= 4:
             first = _deletes(token)
             for variant in first:
-                candidates.update(self._deletes.get(variant, empty))
+                _collect(candidates, self._deletes.get(variant))
             if deep and len(token) >= 8:
                 seen = set(first)
                 for variant in first:
                     for second in _deletes(variant):
                         if second not in seen:
                             seen.add(second)
-                            candidates.update(self._deletes.get(second, empty))
+                            _collect(candidates, self._deletes.get(second))
         for vocab in candidates:
             sim = token_similarity(token, vocab, anchored=anchored_ok)
             if sim > 0:
                 found[vocab] = sim
+        return found
+
+    def _whole_matches(self, compact: str) -> dict[str, float]:
+        """Names written as one word matching the query written as one word (exactly, by stem, or one typo)."""
+        found: dict[str, float] = {}
+        for variant, sim in ((compact, 1.0), (stem(compact), 0.95)):
+            if variant in self._whole:
+                found.setdefault(variant, sim)
+        if len(compact) >= 8:
+            for variant in _deletes(compact):
+                if variant in self._whole:
+                    found.setdefault(variant, 0.9)
         return found
 
     def resolve(self, query: str) -> Resolution:
@@ -233,11 +291,12 @@ class Resolver:
         tokens = name_tokens(query)
         if not tokens:
             return Resolution("none")
-        exact = self._exact.get(" ".join(tokens)) or self._exact.get("".join(tokens))
-        if exact:
-            if len(exact) == 1:
-                index = next(iter(exact))
-                entry = self.entries[index]
+        exact = self._exact.get(" ".join(tokens))
+        if exact is None:
+            exact = self._exact.get("".join(tokens))
+        if exact is not None:
+            if isinstance(exact, int):
+                entry = self.entries[exact]
                 return Resolution("answer", entry, 100.0, self._name_for(entry, tokens), method="exact",
                                   used=len(tokens))
             entries = tuple(self.entries[i] for i in sorted(exact))
@@ -251,9 +310,57 @@ class Resolver:
                 return name
         return entry.term
 
+    def _posting_set(self, vocab: str) -> frozenset[int] | list[int]:
+        return self._postings.get(vocab, ())  # type: ignore[return-value]
+
+    def _candidates(
+        self, per_token: list[dict[str, float]], joined: list[tuple[int, int, dict[str, float]]]
+    ) -> set[int]:
+        """Names worth scoring: those containing words for all query positions but at most one, found by
+        set intersections of the word postings (C speed), so the cost does not grow with the glossary."""
+        groups: list[frozenset[int] | set[int]] = []
+        for matches in [*per_token, *(m for _, _, m in joined)]:
+            postings = [self._postings[v] for v in matches if v in self._postings]
+            if not postings:
+                continue
+            if len(postings) == 1:
+                single = postings[0]
+                groups.append(single if isinstance(single, frozenset) else set(single))
+            else:
+                union: set[int] = set()
+                for plist in postings:
+                    union.update(plist)
+                groups.append(union)
+        if not groups:
+            return set()
+        groups.sort(key=len)
+        chosen: set[int] = set()
+
+        def take(pool: set[int]) -> None:
+            room = _MAX_CANDIDATES - len(chosen)
+            if room <= 0:
+                return
+            pool = pool - chosen
+            if len(pool) > room:  # prefer the shortest names, which a short query fits best
+                pool = set(heapq.nsmallest(room, pool, key=lambda n: len(self._names[n].tokens)))
+            chosen.update(pool)
+
+        # Names with a word for every query position first, then those missing one, then the rarest words'.
+        take(set(groups[0]).intersection(*groups[1:]) if len(groups) > 1 else set(groups[0]))
+        if len(groups) >= 3:
+            partial: set[int] = set()
+            for skip in range(len(groups)):
+                rest = [g for i, g in enumerate(groups) if i != skip]
+                partial |= rest[0].intersection(*rest[1:])
+            take(partial)
+        for group in groups:
+            if chosen and len(group) > _MAX_CANDIDATES * 4:
+                break  # groups are sorted by size: the rest are common words matching most of the glossary
+            take(set(group))
+        return chosen
+
     def _fuzzy(self, tokens: tuple[str, ...]) -> dict[int, tuple[float, str, int]]:
         tokens = tokens[:12]
-        multi = len(tokens) > 1
         # Each query word (and each run of two or three words written together) -> similar glossary words.
         per_token: list[dict[str, float]] = [self._vocab_matches(t, anchored_ok=True) for t in tokens]
         joined: list[tuple[int, int, dict[str, float]]] = []
@@ -263,56 +370,55 @@ class Resolver:
                 matches = self._vocab_matches(glued, anchored_ok=False, deep=False)
                 if matches:
                     joined.append((start, start + size, matches))
-        whole = "".join(tokens)
-        whole_matches = (
-            {v: s for v, s in self._vocab_matches(whole, anchored_ok=False, deep=False).items() if v in self._whole}
-            if len(tokens) <= 3
-            else {}
-        )
+        whole_matches = self._whole_matches("".join(tokens)) if len(tokens) <= 3 else {}
 
-        candidate_names: set[int] = set()
-        postings: list[list[int]] = []
-        for matches in [*per_token, *(m for _, _, m in joined)]:
-            for vocab in matches:
-                plist = self._postings.get(vocab)
-                if plist:
-                    postings.append(plist)
-        postings.sort(key=len)
-        for i, plist in enumerate(postings):
-            if len(plist) > _BIG_POSTING and (i > 0 or candidate_names):
-                continue
-            candidate_names.update(plist[:_BIG_POSTING * 4])
-        for vocab in whole_matches:
-            candidate_names.update(self._whole[vocab])
+        candidate_names = self._candidates(per_token, joined)
+        candidate_names.update(self._whole[vocab] for vocab in whole_matches)
 
-        best: dict[int, tuple[float, str, int]] = {}
+        # Coverage first (cheap); penalties (which need the entry's words) only for names that can still reach
+        # the top few, visited best-first: penalties only lower a score, so the rest cannot overtake them.
+        rough: list[tuple[float, int, set[int]]] = []
         for name_id in candidate_names:
+            coverage, used = self._coverage(self._names[name_id], per_token, joined, whole_matches)
+            if coverage >= WEAK:
+                rough.append((coverage, name_id, used))
+        rough.sort(key=lambda item: -item[0])
+        best: dict[int, tuple[float, str, int]] = {}
+        finals: list[float] = []
+        for coverage, name_id, used in rough:
+            if len(finals) >= _KEEP and coverage < finals[_KEEP - 1]:
+                break
             name = self._names[name_id]
-            score, used = self._score(name, tokens, per_token, joined, whole_matches, multi)
+            score = coverage - self._penalty(name.entry_index, tokens, used)
             if score <= 0:
                 continue
+            finals.append(score)
+            finals.sort(reverse=True)
             current = best.get(name.entry_index)
             if current is None or score > current[0]:
-                best[name.entry_index] = (score, name.text, used)
+                best[name.entry_index] = (score, name.text, len(used))
         return best
 
-    def _score(
+    def _coverage(
         self,
         name: _Name,
-        tokens: tuple[str, ...],
         per_token: list[dict[str, float]],
         joined: list[tuple[int, int, dict[str, float]]],
         whole_matches: dict[str, float],
-        multi: bool,
-    ) -> tuple[float, int]:
-        compact = "".join(name.tokens)
-        if compact in whole_matches:
-            return 100.0 * whole_matches[compact] - 1.0, len(tokens)
+    ) -> tuple[float, set[int]]:
+        """How much of the name the query covers (0-100, by word length and similarity); query positions used."""
+        whole_score = 0.0
+        if whole_matches:
+            compact = "".join(name.tokens)
+            sim = whole_matches.get(compact) or whole_matches.get(_uncached_stem(compact))
+            if sim:
+                whole_score = 100.0 * sim - 1.0
         used: set[int] = set()
         covered = 0.0
-        total = sum(name.weights)
+        weights = _weights(name.tokens)
+        total = sum(weights)
         multi_name = len(name.tokens) > 1
-        for tok, weight in zip(name.tokens, name.weights, strict=True):
+        for tok, weight in zip(name.tokens, weights, strict=True):
             best_sim, best_pos = 0.0, -1
             for pos, matches in enumerate(per_token):
                 if pos in used:
@@ -332,26 +438,30 @@ class Resolver:
             elif best_pos >= 0:
                 used.add(best_pos)
             covered += weight * best_sim
-        coverage = covered / total if total else 0.0
-        if coverage <= 0:
-            return 0.0, 0
+        coverage = 100.0 * covered / total if total else 0.0
+        if whole_score > coverage:
+            return whole_score, set(range(len(per_token)))
+        return coverage, used
+
+    def _penalty(self, entry_index: int, tokens: tuple[str, ...], used: set[int]) -> float:
+        """Points lost for query words the name does not explain: little for words from the entry's own text,
+        more for other security words, most for unrelated words ("worm gear")."""
         penalty = 0.0
-        vocab: frozenset[str] | None = None
         for pos, tok in enumerate(tokens):
             if pos in used or tok in STOPWORDS:
                 continue
             if tok in GENERIC:
-                penalty += 0.02
+                penalty += 2.0
                 continue
-            if vocab is None:
-                vocab = self._entry_vocab(name.entry_index)
-            if tok in vocab or stem(tok) in vocab:
-                penalty += 0.06
-            elif tok in self.domain_words or stem(tok) in self.domain_words:
-                penalty += 0.15
+            stemmed = stem(tok)
+            in_some_text = tok in self._text_words or stemmed in self._text_words
+            if in_some_text and self._in_entry_text(entry_index, tok, stemmed):
+                penalty += 6.0
+            elif tok in self.domain_words or stemmed in self.domain_words:
+                penalty += 15.0
             else:
-                penalty += 0.35
-        return 100.0 * (coverage - penalty), len(used)
+                penalty += 35.0
+        return penalty
 
     def _verdict(self, scores: dict[int, tuple[float, str, int]]) -> Resolution:
         if not scores:
@@ -359,9 +469,12 @@ class Resolver:
         ranked = sorted(scores.items(), key=lambda item: (-item[1][0], self.entries[item[0]].entry))
         best_index, (best_score, best_name, used) = ranked[0]
         second = ranked[1][1][0] if len(ranked) > 1 else 0.0
+        if len(ranked) > 1 and ranked[1][1][2] < used:
+            second -= MARGIN / 2  # the runner-up leaves query words unexplained: a smaller lead is enough
         best_entry = self.entries[best_index]
         suggestions = tuple(self.entries[i] for i, (s, _, _) in ranked[:MAX_SUGGESTIONS] if s >= WEAK)
-        if best_score >= CONFIDENT and best_score - second >= MARGIN:
+        margin = MARGIN / 2 if best_score >= 95.0 else MARGIN  # a near-perfect match needs a smaller lead
+        if best_score >= CONFIDENT and best_score - second >= margin:
             return Resolution("answer", best_entry, round(best_score, 1), best_name, suggestions[1:], method="fuzzy",
                               used=used)
         if best_score >= WEAK:
@@ -382,10 +495,11 @@ class Resolver:
         seen: set[int] = set()
         if not wanted:
             return self.entries[:limit]
-        start = bisect.bisect_left(self._sorted_keys, (wanted,))
-        for name_key, _name, index in self._sorted_keys[start:]:
-            if not name_key.startswith(wanted) or len(out) >= limit:
+        start = bisect.bisect_left(self._sorted_keys, wanted)
+        for position in range(start, len(self._sorted_keys)):
+            if not self._sorted_keys[position].startswith(wanted) or len(out) >= limit:
                 break
+            index = self._names[self._sorted_ids[position]].entry_index
             if index not in seen:
                 seen.add(index)
                 out.append(self.entries[index])
