@@ -32,8 +32,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader with a fast path for the common case: a plain scalar that can only be text."""
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _MAYBE_TYPED:
-            return _STR_TAG
+        if kind is yaml.ScalarNode and (
+            not implicit[0] or (value and (value[0] not in _MAYBE_TYPED or (" " in value and value[0].isalpha())))
+        ):
+            return _STR_TAG  # quoted, folded or literal scalars are always text; so is a plain word
         return super().resolve(kind, value, implicit)
 
 MAX_DEFINITION_CHARS = 200
@@ -281,8 +283,11 @@ def check_file(path: str, text: str) -> tuple[Entry | None, list[Problem], dict[
 
 def entry_files(directory: str | os.PathLike[str]) -> list[Path]:
     """All ``*.yaml``/``*.yml`` files under ``directory``, sorted for stable reports."""
-    root = Path(directory)
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    found: list[str] = []
+    for folder, subfolders, names in os.walk(directory):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        found.extend(os.path.join(folder, n) for n in names if n.endswith((".yaml", ".yml")))
+    return [Path(p) for p in sorted(found)]
 
 
 def cross_check(entries: Iterable[Entry], lines: dict[str, dict[str, int]]) -> list[Problem]:
@@ -321,6 +326,43 @@ def cross_check(entries: Iterable[Entry], lines: dict[str, dict[str, int]]) -> l
     return problems
 
 
+_PARALLEL_FROM = 1500
+"""From this many files on, files are read and checked in worker processes (one per core)."""
+
+_FileResult = tuple[Entry | None, list[Problem], dict[str, int]]
+
+
+def _check_paths(paths: list[str]) -> list[_FileResult]:
+    results: list[_FileResult] = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            results.append((None, [Problem(path, 1, f"cannot read file: {exc}")], {}))
+            continue
+        results.append(check_file(path, text))
+    return results
+
+
+def _check_files(paths: list[str]) -> list[_FileResult]:
+    """Check files in order; large glossaries are split across worker processes (results keep file order)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < _PARALLEL_FROM or workers < 2:
+        return _check_paths(paths)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(paths) // (workers * 2))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        return _check_paths(paths)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return [result for chunk in pool.map(_check_paths, chunks) for result in chunk]
+
+
 def validate_directory(directory: str | os.PathLike[str]) -> tuple[list[Entry], list[Problem]]:
     """Read and check every entry file under ``directory``; return the good entries and all problems."""
     root = Path(directory)
@@ -329,20 +371,13 @@ def validate_directory(directory: str | os.PathLike[str]) -> tuple[list[Entry], 
     entries: list[Entry] = []
     problems: list[Problem] = []
     lines: dict[str, dict[str, int]] = {}
-    files = entry_files(root)
+    files = [str(f) for f in entry_files(root)]
     if not files:
         problems.append(Problem(str(root), 0, "no entry files (*.yaml) found"))
-    for file in files:
-        path = str(file)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(path, 1, f"cannot read file: {exc}"))
-            continue
-        entry, file_problems, file_lines = check_file(path, text)
+    for entry, file_problems, file_lines in _check_files(files):
         problems.extend(file_problems)
         if entry is not None:
             entries.append(entry)
-            lines[path] = file_lines
+            lines[entry.path] = file_lines
     problems.extend(cross_check(entries, lines))
     return entries, sorted(problems)
