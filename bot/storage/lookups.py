@@ -117,6 +117,8 @@ class LookupLog:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.flush_interval)
             self._wake.clear()
+            if self._closed:
+                break
             try:
                 await self.flush()
             except Exception:  # keep the rows, keep the bot running, try again later
@@ -124,14 +126,28 @@ class LookupLog:
                 await asyncio.sleep(self.flush_interval)
 
     async def flush(self) -> int:
-        """Write everything queued now; return the number of rows written."""
+        """Write everything queued now; return the number of rows written.
+
+        A batch is written exactly once: a failed write puts its rows back for the next attempt; a write that
+        is already running is never abandoned by a cancellation (it finishes, shielded), so rows are neither
+        lost nor written twice.
+        """
         total = 0
         async with self._write_lock:
             while self._queue:
                 batch = [self._queue.popleft() for _ in range(min(self.batch_size * 4, len(self._queue)))]
+                write = asyncio.ensure_future(self.db.executemany(_INSERT, [r.row() for r in batch]))
                 try:
-                    await self.db.executemany(_INSERT, [r.row() for r in batch])
-                except BaseException:
+                    await asyncio.shield(write)
+                except asyncio.CancelledError:
+                    with contextlib.suppress(Exception):
+                        await write  # let the running write land before giving up
+                    if write.done() and not write.cancelled() and write.exception() is None:
+                        self.written += len(batch)
+                    else:
+                        self._queue.extendleft(reversed(batch))
+                    raise
+                except Exception:
                     self._queue.extendleft(reversed(batch))
                     raise
                 total += len(batch)
@@ -139,13 +155,13 @@ class LookupLog:
         return total
 
     async def close(self) -> None:
-        """Stop the writer and write every queued row (idempotent)."""
+        """Stop the writer and write every queued row (idempotent). The writer is asked to stop, not
+        cancelled, so a batch being written completes first."""
         self._closed = True
         self._wake.set()
         if self._task is not None:
             task, self._task = self._task, None
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(Exception):
                 await task
         await self.flush()
 
