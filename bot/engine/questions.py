@@ -28,7 +28,7 @@ _EDGE_FILLER = frozenset(
     what whats which who how tell show give explain describe define about regarding on of for to in with
     really actually exactly basically briefly simply again too though now lol just like mean means meaning
     anything something everything thing things stuff some any more info information details detail bit
-    know learn read understand need want wanna gonna get got have has had let lets say said term word
+    know learn read understand need want wanna gonna get got getting gets have has had let lets say said term word
     used use using there here why where when yeah yes no nope sure cool nice great good am im ive id
     """.split()
 )
@@ -325,7 +325,9 @@ def classify_cues(text_words: list[str]) -> Intent | None:
     return None
 
 
-_CUE_WORDS = frozenset(w for _i, p in _CUE_RES for w in re.findall(r"[a-z]+", p.pattern) if len(w) > 1) - {"w"}
+_CUE_LITERALS = [w for _i, p in _CUE_RES for w in re.findall(r"[a-z]+", p.pattern) if len(w) > 1]
+# "stands?" in a pattern is "stand" or "stands": keep both forms of words written with an optional "s".
+_CUE_WORDS = frozenset(_CUE_LITERALS + [w[:-1] for w in _CUE_LITERALS if w.endswith("s")]) - {"w"}
 
 
 def strip_cues(text_words: list[str]) -> list[str]:

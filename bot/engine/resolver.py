@@ -174,6 +174,7 @@ class Resolver:
                 self._add_name(index, name)
         for vocab in self._postings:
             self._index_token(vocab)
+        self._sorted_vocab = sorted(v for v in self._postings if len(v) >= 7)
         for whole, name_id in list(self._whole.items()):  # "guardrails" for "guard rails", "portscan"
             self._whole.setdefault(_uncached_stem(whole), name_id)
         # Common words keep their postings as sets, ready for intersections; rare ones as short lists.
@@ -250,6 +251,14 @@ class Resolver:
         if len(token) <= 4:
             _collect(candidates, self._anagrams.get("".join(sorted(token))))
         _collect(candidates, self._deletes.get(token))
+        if anchored_ok and 4 <= len(token) <= 8:  # a clipped word: "crypto", "exfil", "cert"
+            import bisect
+
+            start = bisect.bisect_left(self._sorted_vocab, token)
+            for vocab in self._sorted_vocab[start : start + 8]:
+                if not vocab.startswith(token):
+                    break
+                candidates.add(vocab)
         if len(token) >= 4:
             first = _deletes(token)
             for variant in first:

@@ -12,6 +12,7 @@ from __future__ import annotations
 STOPWORDS = frozenset(
     """
     a an the of to in on at for from by with as or and is are was be been being it its this that these those
+    against via into onto upon
     my our your their his her i me we you he she they them us do does did can could would should will may
     might must shall about into over under than then so if but not no yes any some what whats which who how
     when where why there here just also very really please pls plz thx thanks ok okay hey hi hello yo bot off
@@ -51,6 +52,7 @@ TECH_CONTEXT = frozenset(
     lan wan wlan ethernet modem isp text texts message messages sms chat chats dm dms discord slack teams zoom
     bit bits byte bytes memory ram cpu chip chips disk disks drive drives usb error errors bug bugs warning
     warnings crash crashes log logs alert alerts ticket tickets config configuration settings setting
+    metadata endpoint endpoints instance instances vm container bucket buckets storage key keys link links
     """.split()
 )
 
