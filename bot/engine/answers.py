@@ -22,6 +22,7 @@ from bot.engine.questions import (
     classify_cues,
     is_filler,
     mentions_pronoun,
+    message_clauses,
     message_words,
     parse_all,
     strip_cues,
@@ -211,6 +212,8 @@ class GlossaryEngine:
         if has_question_word and cue_intent is None:
             return False
         known = [w for w in content if self.resolver.is_domain_word(w)]
+        if not any(self.resolver.is_security_word(w) for w in content):
+            return False  # computing words alone ("cookie recipe") do not make a security question
         if lookalike:  # "pass the hash browns", "my cat has worms": near a term, but not about it
             return len(known) == len(content)
         return bool(known) and len(content) - len(known) <= (1 if len(content) >= 2 else 0)
@@ -272,9 +275,10 @@ class GlossaryEngine:
 
     def _span_search(self, text_words: list[str]) -> tuple[Resolution, int, int] | None:
         """The best run of up to six words that resolves confidently, wherever it stands in the message."""
-        best: tuple[tuple[int, int, float], Resolution, int, int] | None = None
-        # Earliest term first ("rto in disaster recovery"), then the span whose words the name explains best
-        # ("ssl cert" over "ssl"; "worms" over "worms spread"), then the score.
+        best: tuple[tuple[int, int, int, float], Resolution, int, int] | None = None
+        # Spans the name explains entirely first ("worms" over "worms spread", "poison training data" over
+        # "attackers poison training data"), then the earliest ("rto in disaster recovery"), then the span that
+        # explains the most words ("ssl cert" over "ssl"), then the score.
         count = len(text_words)
         for i in range(count):
             if is_filler(text_words[i]):
@@ -287,7 +291,7 @@ class GlossaryEngine:
                     continue  # a bare number inside a sentence ("10 hours") is not an entry number
                 resolution = self.resolver.resolve(" ".join(piece))
                 if resolution.answered:
-                    rank = (-i, resolution.used, resolution.score)
+                    rank = (min(0, resolution.used - (j - i)), -i, resolution.used, resolution.score)
                     if best is None or rank > best[0]:
                         best = (rank, resolution, i, j)
         return None if best is None else (best[1], best[2], best[3])
@@ -336,17 +340,25 @@ class GlossaryEngine:
         if referring is not None and context_entry is not None:
             return self.answer_for(context_entry, referring.reading.intent, query=text, from_context=True)
         # 3. The term anywhere in the message, the intent from the cue words around it.
-        text_words = message_words(text)
+        clauses = message_clauses(text)
+        text_words = [w for clause in clauses for w in clause]
         span = self._span_search(text_words)
         lookalike = span is not None
-        if span is not None:
+        if span is not None and span[0].entry is not None:
             resolution, i, j = span
             leftover = text_words[:i] + text_words[j:]
-            specific = j - i > 1 or len(text_words[i]) >= 6
-            if self._leftover_fits(leftover, specific=specific) and resolution.entry is not None:
+            same_clause, other_clauses = _split_by_clause(clauses, i, j)
+            specific = j - i > 1 or len(text_words[i]) >= 6 or not set(text_words[i]) & set("aeiou")
+            # The words around the term in its own clause must fit; a specific term ("cmmc? my company needs
+            # it") may be followed by chatter in another clause, a common word ("worms") may not.
+            fits = self._leftover_fits(same_clause, specific=specific) and (
+                specific or self._leftover_fits(other_clauses, specific=False)
+            )
+            if fits:
                 intent = classify_cues(leftover) or "define"
                 return self.answer_for(resolution.entry, intent, query=text, score=resolution.score)
         cue_intent = classify_cues(text_words)
+        lookalike = lookalike or bare.resolution.status == "suggest"
         if context_entry is not None and cue_intent is not None and mentions_pronoun(text_words):
             return self.answer_for(context_entry, cue_intent, query=text, from_context=True)
         if context_entry is not None and cue_intent is not None and cue_intent != "define":
@@ -358,7 +370,12 @@ class GlossaryEngine:
             reading = first.reading
             term_words = words(reading.term_text)
             if reading.refers_back or not term_words:
-                if not reading.term_text and not _has_content(text_words):
+                if _has_content(text_words):  # "my dog got worms, what do i do": about something else?
+                    if self._unknown_term_question(text_words, cue_intent, lookalike=lookalike):
+                        return Answer(text, reading.intent, "unknown", term_text=reading.term_text,
+                                      note="Which term do you mean? Ask again with its name.")
+                    return Answer(text, "none", "none", term_text=reading.term_text)
+                if not reading.term_text:  # "what does lol stand for": nothing left to ask about
                     return Answer(text, "none", "none", term_text="")
                 return Answer(text, reading.intent, "unknown", term_text=reading.term_text,
                               note="Which term do you mean? Ask again with its name.")
@@ -375,7 +392,6 @@ class GlossaryEngine:
                               reading.term_text, note=note)
             return Answer(text, "none", "none", term_text=reading.term_text)
         bare_words = words(bare.reading.term_text)
-        lookalike = lookalike or bare.resolution.status == "suggest"
         if self._unknown_term_question(text_words, cue_intent, lookalike=lookalike):
             suggestions = bare.resolution.suggestions if bare.resolution.status == "suggest" else ()
             if suggestions:
@@ -393,6 +409,21 @@ class GlossaryEngine:
 
 
 _MAX_SPAN = 6
+
+
+def _split_by_clause(clauses: list[list[str]], i: int, j: int) -> tuple[list[str], list[str]]:
+    """Words of the clause holding positions ``i:j`` (without them), and the words of every other clause."""
+    same: list[str] = []
+    other: list[str] = []
+    position = 0
+    for clause in clauses:
+        end = position + len(clause)
+        if position <= i < end:
+            same = [w for k, w in enumerate(clause, start=position) if not i <= k < j]
+        else:
+            other.extend(clause)
+        position = end
+    return same, other
 
 
 def _has_content(text_words: list[str]) -> bool:

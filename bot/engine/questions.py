@@ -29,6 +29,7 @@ _EDGE_FILLER = frozenset(
     really actually exactly basically briefly simply again too though now lol just like mean means meaning
     anything something everything thing things stuff some any more info information details detail bit
     know learn read understand need want wanna gonna get got getting gets have has had let lets say said term word
+    count counts counted considered consider qualifies qualify wtf wth ppl even
     used use using there here why where when yeah yes no nope sure cool nice great good am im ive id
     """.split()
 )
@@ -269,7 +270,8 @@ _CUE_RES: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "examples",
         re.compile(
-            r"\b(?:examples?|exmaples?|exampels?|exapmles?|egs?|instances?|cases?|incidents?|in the wild"
+            r"\b(?:examples?|exmaples?|exampels?|exapmles?|egs?|instances?|use cases?|real cases?|known cases?"
+            r"|famous cases?|case stud(?:y|ies)|incidents?|in the wild"
             r"|real[ -]?world|real[ -]?life|famous|notable|biggest|worst|well[ -]known|samples?|show me some)\b"
         ),
     ),
@@ -298,7 +300,7 @@ _CUE_RES: list[tuple[Intent, re.Pattern[str]]] = [
             r"|use|uses|trick|tricks|run|runs|execute|executes|spread|propagate|propagates|compromise|compromises"
             r"|attack|attacks|intercept|intercepts|hijack|hijacks|inject|injects)\b"
             r"|how (?:it|they|this|that|these|those) works?|walk (?:me|us) through|mechanism|mechanics|under the hood"
-            r"|step by step|how (?:do|does|did|would|can) (?:attackers?|hackers?|people|criminals?|adversaries|they"
+            r"|step by step|how (?:do|does|did|would|can) (?:attackers?|hackers?|people|ppl|criminals?|adversaries|they"
             r"|bad actors|scammers?)|how (?:do|to|would|can|should) (?:i|we|you|one) (?:do|perform|run|conduct"
             r"|implement|set up|start|carry out)|how \w+ works?|the steps (?:in|of))\b"
         ),
@@ -306,11 +308,13 @@ _CUE_RES: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "define",
         re.compile(
-            r"\b(?:what (?:is|are|s|was|even is|exactly is)|whats|wats|explain\w*|eli5|elif|like (?:im|i m|i am) 5"
+            r"\b(?:what (?:is|are|s|was|even is|exactly is)|whats|wats|wtf is|wth is|wut is|explain\w*|eli5|elif"
+            r"|like (?:im|i m|i am) 5"
             r"|define|definition|meaning|mean|means|tell me about|what about|how about|who is|heard of)\b"
         ),
     ),
 ]
+_CLAUSE_SPLIT_RE = re.compile(r"[?!.;,:\n]+(?:\s|$)|\s-+\s")
 _TRAILING_CHATTER = frozenset(
     "please pls plz thanks thx ty lol lmao again then too though bot now rn asap ok okay".split()
 )
@@ -325,9 +329,13 @@ def classify_cues(text_words: list[str]) -> Intent | None:
     return None
 
 
-_CUE_LITERALS = [w for _i, p in _CUE_RES for w in re.findall(r"[a-z]+", p.pattern) if len(w) > 1]
-# "stands?" in a pattern is "stand" or "stands": keep both forms of words written with an optional "s".
-_CUE_WORDS = frozenset(_CUE_LITERALS + [w[:-1] for w in _CUE_LITERALS if w.endswith("s")]) - {"w"}
+def _literals(pattern: re.Pattern[str]) -> frozenset[str]:
+    words = [w for w in re.findall(r"[a-z]+", pattern.pattern) if len(w) > 1 and w != "w"]
+    # "stands?" in a pattern is "stand" or "stands": keep both forms of words written with an optional "s".
+    return frozenset(words + [w[:-1] for w in words if w.endswith("s")])
+
+
+_CUE_WORDS = [(pattern, _literals(pattern)) for _intent, pattern in _CUE_RES]
 
 
 def strip_cues(text_words: list[str]) -> list[str]:
@@ -338,10 +346,10 @@ def strip_cues(text_words: list[str]) -> list[str]:
     starts = [0]
     for word in text_words[:-1]:
         starts.append(starts[-1] + len(word) + 1)
-    for _intent, pattern in _CUE_RES:
+    for pattern, literals in _CUE_WORDS:
         for match in pattern.finditer(joined):
             for index, start in enumerate(starts):
-                if match.start() <= start < match.end() and text_words[index] in _CUE_WORDS:
+                if match.start() <= start < match.end() and text_words[index] in literals:
                     covered.add(index)
     return [w for i, w in enumerate(text_words) if i not in covered]
 
@@ -356,6 +364,37 @@ def message_words(text: str) -> list[str]:
     return out
 
 
+_SOFT_FILLER = frozenset(
+    "info information detail details term word thing things stuff more bit meaning mean means use used using "
+    "know learn read need get got".split()
+)
+
+
 def is_filler(word: str) -> bool:
-    """Question words, pronouns, auxiliaries and politeness: never the start or end of a term."""
-    return word in _EDGE_FILLER or word in _PRONOUN_HEADS
+    """Question words, pronouns, auxiliaries and politeness: never the start or end of a term. Words such as
+    "information" or "use" are stripped around a question's term but may start a name ("information security")."""
+    return (word in _EDGE_FILLER and word not in _SOFT_FILLER) or word in _PRONOUN_HEADS
+
+
+def message_clauses(text: str) -> list[list[str]]:
+    """The message's words grouped by clause (split at ``? ! . , ; :`` and line breaks), chatter removed at the
+    ends as in ``message_words``. "cmmc? my company needs it" -> [["cmmc"], ["my", "company", "needs", "it"]]."""
+    words = message_words(text)
+    raw = strip_mentions(text[: MAX_QUERY_CHARS * 4])
+    pieces = [parse_words(part) for part in _CLAUSE_SPLIT_RE.split(raw)]
+    clauses: list[list[str]] = []
+    position = 0
+    flat = [w for piece in pieces for w in piece]
+    # Align: message_words drops leading/trailing chatter, so find where its words start in the flat list.
+    offset = 0
+    for start in range(len(flat) - len(words) + 1):
+        if flat[start : start + len(words)] == words:
+            offset = start
+            break
+    for piece in pieces:
+        begin, end = position, position + len(piece)
+        kept = [flat[i] for i in range(max(begin, offset), min(end, offset + len(words)))]
+        if kept:
+            clauses.append(kept)
+        position = end
+    return clauses or ([words] if words else [])

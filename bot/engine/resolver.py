@@ -69,6 +69,7 @@ MARGIN = 6.0
 """A confident best must beat the best other entry by this much, else the outcome is ambiguous."""
 MAX_SUGGESTIONS = 5
 _MAX_CANDIDATES = 64
+_SECURITY_GENERIC = frozenset("attack attacks threat threats exploit exploits vulnerability vulnerabilities".split())
 _KEEP = 6  # names scored in full: the best one, the runner-up for the margin, and the suggestions
 _SET_THRESHOLD = 256
 
@@ -491,6 +492,16 @@ class Resolver:
         return Resolution("none", None, round(best_score, 1), method="fuzzy")
 
     # -- helpers for other callers ----------------------------------------------------------------------
+    def is_security_word(self, word: str) -> bool:
+        """True for a word of security jargon: a word of a glossary name or alias, or of the security lexicon."""
+        if len(word) < 3:
+            return False
+        for form in (word, singular(word), stem(word)):
+            if form in SECURITY_LEXICON or form in _SECURITY_GENERIC or (form in self._postings and form not in
+                                                                            TECH_CONTEXT and form not in GENERIC):
+                return True
+        return False
+
     def is_domain_word(self, word: str) -> bool:
         """True when ``word`` belongs to the glossary's vocabulary or to common computing context."""
         return word in self.domain_words or stem(word) in self.domain_words or singular(word) in self.domain_words

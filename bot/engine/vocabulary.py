@@ -46,7 +46,7 @@ TECH_CONTEXT = frozenset(
     infrastructure environment environments system systems platform platforms stack lambda serverless
     number numbers project projects work job jobs homework assignment class course exam certification cert
     internet online offline store shop shops ecommerce payment payments bank banking card cards wallet crypto
-    bitcoin blockchain smart tv camera cameras printer printers car cars vehicle vehicles medical hospital
+    bitcoin blockchain smart tv camera cameras printer printers medical hospital
     healthcare government school schools students student admin admins sysadmin developer developers dev devs
     engineer engineers security secure secured securely protect protected protection attacker attackers hacker
     lan wan wlan ethernet modem isp text texts message messages sms chat chats dm dms discord slack teams zoom

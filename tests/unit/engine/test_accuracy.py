@@ -17,3 +17,17 @@ def test_development_set_floors(engine: GlossaryEngine) -> None:
     assert report.wrong_rate <= 0.03, report.misses
     assert report.intent_accuracy >= 0.95, report.misses
     assert report.followup_accuracy >= 0.95, report.misses
+
+
+def test_independent_sets_floors(engine: GlossaryEngine) -> None:
+    """Sets written without looking at the engine (tests/data/heldout*.tsv): guards against tuning to dev."""
+    for queries, conversations in (("heldout.tsv", "heldout_conversations.yaml"), ("heldout2.tsv", None)):
+        report = evaluate(
+            engine,
+            load_queries(DATA / queries),
+            load_conversations(DATA / conversations) if conversations else [],
+        )
+        assert report.term_accuracy >= 0.95, (queries, report.term_accuracy, report.misses)
+        assert report.wrong_rate <= 0.03, (queries, report.misses)
+        assert report.intent_accuracy >= 0.93, (queries, report.intent_accuracy, report.misses)
+        assert report.followup_accuracy >= 0.95, (queries, report.misses)
