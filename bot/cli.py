@@ -171,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "totd":
             p.add_argument("--date", help="YYYY-MM-DD (default: today in the server's zone)")
             p.add_argument("--guild", type=int, default=0, help="server (guild) ID")
+            p.add_argument("--database", help="SQLite file with the server's settings and history "
+                           "(default: $DATABASE_PATH; without one, predict from the glossary alone)")
         if name == "stats":
             p.add_argument("--database", help="SQLite file (default: $DATABASE_PATH)")
             p.add_argument("--days", type=int, default=30)

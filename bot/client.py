@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.define", "cogs.ask", "cogs.admin")
+EXTENSIONS = ("cogs.define", "cogs.ask", "cogs.admin", "cogs.totd")
 
 
 class GlossaryBot(commands.Bot):

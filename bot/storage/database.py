@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -17,11 +18,18 @@ class DatabaseError(Exception):
 
 
 class Database:
-    """One aiosqlite connection with helpers. Every statement takes parameters; no SQL is built from input."""
+    """One aiosqlite connection with helpers. Every statement takes parameters; no SQL is built from input.
+
+    The connection is shared by the lookup log, settings and the term-of-the-day scheduler. Its operations run
+    one at a time (a lock): otherwise a write could start while another coroutine's read cursor is still open,
+    and against a second process holding the write lock SQLite then fails at once instead of waiting. A failed
+    write is rolled back so the connection never stays inside a transaction with a stale snapshot.
+    """
 
     def __init__(self, path: str, connection: aiosqlite.Connection) -> None:
         self.path = path
         self.conn = connection
+        self._lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str | os.PathLike[str]) -> Database:
@@ -77,25 +85,42 @@ class Database:
             current = version
         return current
 
+    async def _rollback_after_failure(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                await self.conn.rollback()
+            except Exception:  # the original error matters more
+                pass
+
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement and commit; return the number of changed rows."""
-        cursor = await self.conn.execute(sql, params)
-        await self.conn.commit()
-        return cursor.rowcount
+        async with self._lock:
+            try:
+                cursor = await self.conn.execute(sql, params)
+                await self.conn.commit()
+            except BaseException:
+                await self._rollback_after_failure()
+                raise
+            return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for many parameter rows in one transaction."""
-        await self.conn.executemany(sql, rows)
-        await self.conn.commit()
+        async with self._lock:
+            try:
+                await self.conn.executemany(sql, rows)
+                await self.conn.commit()
+            except BaseException:
+                await self._rollback_after_failure()
+                raise
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """All rows of a query."""
-        async with self.conn.execute(sql, params) as cursor:
+        async with self._lock, self.conn.execute(sql, params) as cursor:
             return [tuple(r) for r in await cursor.fetchall()]
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """The first row of a query, or None."""
-        async with self.conn.execute(sql, params) as cursor:
+        async with self._lock, self.conn.execute(sql, params) as cursor:
             row = await cursor.fetchone()
             return tuple(row) if row is not None else None
 

@@ -56,9 +56,12 @@ MIGRATIONS: list[tuple[int, str]] = [
             guild_id    INTEGER NOT NULL,
             local_date  TEXT    NOT NULL,              -- YYYY-MM-DD in the guild's zone
             entry       INTEGER NOT NULL,
-            status      TEXT    NOT NULL,              -- claimed, sent, failed
-            claimed_by  TEXT    NOT NULL,
+            cycle       INTEGER NOT NULL DEFAULT 0,    -- rotation cycle the entry was picked in
+            status      TEXT    NOT NULL,              -- claimed, sending, sent, failed
+            claimed_by  TEXT    NOT NULL,              -- token of the process holding the claim
             claimed_at  TEXT    NOT NULL,
+            attempts    INTEGER NOT NULL DEFAULT 1,    -- claims taken for this date (retake or retry adds one)
+            retry_at    TEXT,                          -- failed but retryable today from this time (NULL: done)
             sent_at     TEXT,
             channel_id  INTEGER,
             message_id  INTEGER,
