@@ -34,7 +34,7 @@ from bot.glossary.validator import validate_directory  # noqa: E402
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def make_queries(entries: list[Entry], count: int, rng: random.Random) -> list[tuple[str, int]]:
@@ -133,7 +133,7 @@ def main() -> int:
         queries = make_queries(entries, args.queries, rng)
         gc.collect()
         gc.freeze()  # as the bot does after loading: the index is permanent, keep the cyclic GC off it
-        ours, our_acc, our_top1 = time_ours(resolver, queries)
+        ours, our_acc, _ = time_ours(resolver, queries)
         base_q = queries if size <= 10_000 else queries[:: max(1, len(queries) // 100)]
         baseline, base_acc = time_baseline(entries, base_q)
         _, _, our_top1_same = time_ours(resolver, base_q)

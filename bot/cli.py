@@ -13,7 +13,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
 from bot.glossary.loader import GlossaryError, load_glossary
@@ -31,7 +30,7 @@ def _load(option: str | None) -> Glossary:
     return load_glossary(glossary_dir(option))
 
 
-def _engine(option: str | None):  # noqa: ANN202 - import kept lazy for start-up time
+def _engine(option: str | None):
     from bot.engine.answers import GlossaryEngine
 
     return GlossaryEngine(_load(option))
@@ -182,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
 _LATER = {"run": "bot.runner", "stats": "bot.runner", "totd": "bot.commands_extra"}
 
 
-def _later(name: str):  # noqa: ANN202 - these commands import discord.py or the database only when used
+def _later(name: str):
     def run(args: argparse.Namespace) -> int:
         import importlib
 

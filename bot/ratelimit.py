@@ -50,7 +50,7 @@ class RateLimiter:
             return 0.0
         return max(0.0, (hits[0] + self.per - self.clock()).total_seconds())
 
-    def _evict(self, now) -> None:  # noqa: ANN001
+    def _evict(self, now) -> None:
         stale = [k for k, h in self._hits.items() if not h or now - h[-1] >= self.per]
         for k in stale:
             self._hits.pop(k, None)

@@ -107,7 +107,9 @@ class TermOfTheDay(commands.Cog):
         else:
             await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    async def timezone_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         """IANA zones matching what was typed ("berl" -> Europe/Berlin)."""
         return [app_commands.Choice(name=zone, value=zone) for zone in search_timezones(current[:100], 25)]
 

@@ -391,7 +391,6 @@ class GlossaryEngine:
                 return Answer(text, reading.intent, status, None, first.resolution.score, suggestions,
                               reading.term_text, note=note)
             return Answer(text, "none", "none", term_text=reading.term_text)
-        bare_words = words(bare.reading.term_text)
         if self._unknown_term_question(text_words, cue_intent, lookalike=lookalike):
             suggestions = bare.resolution.suggestions if bare.resolution.status == "suggest" else ()
             if suggestions:

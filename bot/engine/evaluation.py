@@ -106,7 +106,8 @@ def evaluate(
                 report.turn_correct += 1
             else:
                 report.misses.append(
-                    f"turn: {turn['say']!r} -> {answer.term} / {answer.intent}, expected {turn['term']} / {turn['intent']}"
+                    f"turn: {turn['say']!r} -> {answer.term} / {answer.intent}, "
+                    f"expected {turn['term']} / {turn['intent']}"
                 )
         engine.conversations.forget(key)
     return report

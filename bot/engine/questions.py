@@ -55,12 +55,16 @@ _CUES: list[tuple[Intent, list[str]]] = [
     (
         "aliases",
         [
-            rf"(?:other|another|alternative|alternate|different|more) (?:names?|words?|terms?|ways? to say) (?:for|of) {_X}$",
-            rf"(?:what|how) (?:else )?(?:is|are|do you call|would you call) {_X} (?:also |otherwise )?(?:called|known as|named)$",
+            rf"(?:other|another|alternative|alternate|different|more) (?:names?|words?|terms?|ways? to say) (?:for"
+            rf"|of) {_X}$",
+            rf"(?:what|how) (?:else )?(?:is|are|do you call|would you call) {_X} (?:also |otherwise )?(?:called"
+            rf"|known as|named)$",
             rf"(?:what )?(?:does|do|is|did) {_X} (?:stand|short) for$",
             rf"(?:what )?(?:is |are )?{_X} (?:stands?|short) for$",
-            rf"(?:abbreviation|acronym|initialism|full form|long form|expansion|synonyms?|aliases|alias) (?:of|for) {_X}$",
-            rf"(?:does|do|is|has|have) {_X} (?:go|goes|known) (?:by|as) (?:any |some )?(?:other|another|different)? ?(?:names?|terms?)$",
+            rf"(?:abbreviation|acronym|initialism|full form|long form|expansion|synonyms?|aliases|alias) (?:of|for)"
+            rf" {_X}$",
+            rf"(?:does|do|is|has|have) {_X} (?:go|goes|known) (?:by|as) (?:any |some )?(?:other|another|different)?"
+            rf" ?(?:names?|terms?)$",
             rf"(?:does|do|has|have) {_X} (?:have|got) (?:any |some )?(?:other|another|different) (?:names?|terms?)$",
             rf"{_X} (?:other names?|aka|synonyms?|abbreviation|acronym|full form)$",
             r"(?:spell|write) (?P<t>.*?) ?(?:out|in full)(?: for me)?$",
@@ -73,8 +77,9 @@ _CUES: list[tuple[Intent, list[str]]] = [
         [
             rf"(?:examples?|instances?|cases?|case stud(?:y|ies)|samples?|illustrations?) (?:of|for) {_X}$",
             rf"{_X} (?:examples?|in the wild|in real life|real world examples?)$",
-            rf"(?:examples?|instances?|example please|an example|some examples)(?: please)?(?P<t>)$",
-            rf"(?:real|famous|well known|known|notable|recent) (?:\w+ )?(?:cases?|incidents?|attacks?) (?:of|involving|with) {_X}$",
+            r"(?:examples?|instances?|example please|an example|some examples)(?: please)?(?P<t>)$",
+            rf"(?:real|famous|well known|known|notable|recent) (?:\w+ )?(?:cases?|incidents?|attacks?) (?:of"
+            rf"|involving|with) {_X}$",
         ],
     ),
     (
@@ -95,7 +100,8 @@ _CUES: list[tuple[Intent, list[str]]] = [
     (
         "defend",
         [
-            rf"(?:defend|protect|secure|guard|shield|keep|harden|safeguard|save) (?:\w+ ){{0,3}}?(?:from|against) {_X}$",
+            rf"(?:defend|protect|secure|guard|shield|keep|harden|safeguard|save) (?:\w+ ){{0,3}}?(?:from|against)"
+            rf" {_X}$",
             rf"(?:keep|get) {_X} (?:off|out of|away from|out|away)(?: \w+){{0,3}}$",
             rf"(?:defend|defending|defence|defense|defences|defenses|protection|protections|protect|protecting)"
             rf" (?:\w+ )?(?:against|from|for) {_X}$",
@@ -116,12 +122,14 @@ _CUES: list[tuple[Intent, list[str]]] = [
             rf"(?:work|works|working|happen|happens|function|operate|run|play out|get carried out|carried out"
             rf"|get done|done|performed|executed|pulled off|exploited|abused|launched)$",
             rf"how {_X} (?:works?|happens?|functions?|operates?|is done|is carried out|is performed)$",
-            rf"how (?:do|does|did|would|could|can) (?:attackers?|hackers?|criminals?|adversaries|people|they|bad actors)"
+            rf"how (?:do|does|did|would|could|can) (?:attackers?|hackers?|criminals?|adversaries|people|they|bad"
+            rf" actors)"
             rf" (?:\w+ )?(?:use|abuse|exploit|do|perform|pull off|carry out|run|execute|launch|leverage) {_X}$",
             rf"(?:walk|talk|take) (?:me|us) through {_X}$",
-            rf"(?:mechanism|mechanics|internals|workings|inner workings|steps|stages|phases|lifecycle) (?:of|in|behind) {_X}$",
+            rf"(?:mechanism|mechanics|internals|workings|inner workings|steps|stages|phases|lifecycle) (?:of|in"
+            rf"|behind) {_X}$",
             rf"what happens (?:in|during|with) (?:an? |the )?{_X}$",
-            rf"(?:explain|describe|show me|tell me) how {_X} (?:works?|happens?|flips bits|operates?)$",
+            rf"(?:explain|describe|show me|tell me) how {_X} (?:works?|happens?|operates?)$",
             rf"(?:explain|describe|show me|tell me) how {_X}$",
             rf"{_X} (?:explained step by step|step by step|under the hood)$",
         ],
@@ -129,7 +137,8 @@ _CUES: list[tuple[Intent, list[str]]] = [
     (
         "define",
         [
-            rf"(?:what|wht|wat|wut) (?:is|are|was|s|r) (?:an? |the )?{_X}(?: used for| for| about| exactly| really| anyway)?$",
+            rf"(?:what|wht|wat|wut) (?:is|are|was|s|r) (?:an? |the )?{_X}(?: used for| for| about| exactly| really|"
+            rf" anyway)?$",
             rf"(?:whats|wats|whts|whatre) (?:an? |the )?{_X}(?: used for| for| about| exactly| really)?$",
             rf"what (?:does|do|did) {_X} (?:mean|means|refer to|do)$",
             rf"(?:define|definition of|definition for|meaning of|explain|describe|eli5|elif|eli 5|tell me about"
@@ -262,7 +271,8 @@ _CUE_RES: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "aliases",
         re.compile(
-            r"\b(?:stands? for|short for|(?:other|another|alternative|alternate|different|more) (?:names?|words?|terms?)"
+            r"\b(?:stands? for|short for|(?:other|another|alternative|alternate|different|more) (?:names?|words?"
+            r"|terms?)"
             r"|acronyms?|abbreviat\w*|abbrev|synonyms?|aka|also (?:called|known)|same (?:thing )?as|full form"
             r"|spell (?:it |that |this )?out|go(?:es)? by|what else is \w+ called|called otherwise|expand(?:ed)?)\b"
         ),

@@ -33,6 +33,8 @@ from typing import Literal, NamedTuple
 from rapidfuzz.distance import OSA
 
 from bot.engine.normalise import MAX_QUERY_CHARS, clean, compact_key, key, name_tokens, singular, stem, words
+from bot.engine.vocabulary import GENERIC, SECURITY_LEXICON, STOPWORDS, TECH_CONTEXT
+from bot.glossary.model import Entry
 
 _uncached_name_tokens = name_tokens.__wrapped__
 _uncached_stem = stem.__wrapped__
@@ -56,9 +58,6 @@ def _collect(into: set[str], found: str | tuple[str, ...] | None) -> None:
         into.add(found)
     else:
         into.update(found)
-from bot.engine.vocabulary import GENERIC, SECURITY_LEXICON, STOPWORDS, TECH_CONTEXT
-from bot.glossary.model import Entry
-
 Status = Literal["answer", "suggest", "none"]
 
 CONFIDENT = 80.0

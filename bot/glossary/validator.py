@@ -124,7 +124,8 @@ class _FileChecker:
         items: list[str] = []
         for i, item in enumerate(value):
             if not isinstance(item, str) or isinstance(item, _Other):
-                self.problem(self.item_line(field, i), f"item {i + 1} of '{field}' must be text, not {_type_name(item)}")
+                line = self.item_line(field, i)
+                self.problem(line, f"item {i + 1} of '{field}' must be text, not {_type_name(item)}")
             elif not item.strip():
                 self.problem(self.item_line(field, i), f"item {i + 1} of '{field}' is empty")
             else:
@@ -300,7 +301,8 @@ def cross_check(entries: Iterable[Entry], lines: dict[str, dict[str, int]]) -> l
         where = lines.get(e.path, {})
         first = by_number.setdefault(e.entry, e)
         if first is not e:
-            problems.append(Problem(e.path, where.get("entry", 1), f"entry number {e.entry} is also used by {first.path}"))
+            message = f"entry number {e.entry} is also used by {first.path}"
+            problems.append(Problem(e.path, where.get("entry", 1), message))
         for i, name in enumerate(e.names):
             line = where.get("term", 1) if i == 0 else where.get(f"aliases[{i - 1}]", where.get("aliases", 1))
             ident = identity_key(name)
@@ -313,7 +315,8 @@ def cross_check(entries: Iterable[Entry], lines: dict[str, dict[str, int]]) -> l
             elif seen[0] is e:
                 problems.append(Problem(e.path, line, f"'{name}' is listed twice in this entry"))
             else:
-                problems.append(Problem(e.path, line, f"name '{name}' is already used by '{seen[1]}' in {seen[0].path}"))
+                message = f"name '{name}' is already used by '{seen[1]}' in {seen[0].path}"
+                problems.append(Problem(e.path, line, message))
     for e in entries:
         where = lines.get(e.path, {})
         for i, name in enumerate(e.related):

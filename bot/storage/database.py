@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import aiosqlite
@@ -36,8 +35,8 @@ class Database:
         """Open (creating if needed) and migrate. Raises ``DatabaseError`` with a one-line reason."""
         path = str(path)
         if path != ":memory:":
-            parent = Path(path).resolve().parent
-            if not parent.is_dir():
+            parent = os.path.dirname(os.path.abspath(path))  # noqa: ASYNC240 - once, at start-up
+            if not os.path.isdir(parent):  # noqa: ASYNC240 - one stat, once, at start-up
                 raise DatabaseError(f"cannot open database {path}: folder {parent} does not exist")
         try:
             conn = await aiosqlite.connect(path, timeout=10)

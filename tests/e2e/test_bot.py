@@ -19,7 +19,8 @@ CHANNEL_MESSAGES = r"/channels/\d+/messages"
 
 def lookups(path: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT source, query, intent, entry, user_key, guild_id FROM lookups ORDER BY id").fetchall()
+        sql = "SELECT source, query, intent, entry, user_key, guild_id FROM lookups ORDER BY id"
+        return conn.execute(sql).fetchall()
 
 
 def embed_of(message: dict[str, Any]) -> dict[str, Any]:
@@ -115,8 +116,9 @@ async def test_mention_question_and_follow_up(fake_discord: FakeDiscord, tmp_pat
         await fake_discord.wait_for(lambda: len(fake_discord.sent_messages(fake_discord.channel)) > before)
         assert len(fake_discord.sent_messages(fake_discord.channel)) == before + 1
     rows = lookups(settings.database_path)
-    assert [(r[0], r[2], r[3]) for r in rows] == [("chat", "define", 152), ("chat", "defend", 152), ("chat", "none", None),
-                                                  ("chat", "none", None)]
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        ("chat", "define", 152), ("chat", "defend", 152), ("chat", "none", None), ("chat", "none", None)
+    ]
     assert rows[0][4] and rows[0][4] != str(fake_discord.user.id)  # pseudonymous user key, not the raw ID
 
 
@@ -249,8 +251,8 @@ async def test_sigterm_flushes_the_log(fake_discord: FakeDiscord, tmp_path: Path
     settings = settings_for(fake_discord, tmp_path, rate_limit_count=100)
     task = asyncio.create_task(run_bot(settings, glossary))
     await fake_discord.wait_ready(timeout=10)
-    await fake_discord.wait_for(lambda: bool(fake_discord.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands"))
-                                or False, timeout=10)
+    synced = r"/applications/\d+/guilds/\d+/commands"
+    await fake_discord.wait_for(lambda: bool(fake_discord.find_requests("PUT", synced)), timeout=10)
     for q in ["what is xss", "what is csrf", "what is ssrf"]:
         await mention(fake_discord, q)
     os.kill(os.getpid(), signal.SIGTERM)

@@ -63,7 +63,9 @@ def test_typos_resolve_with_confidence(resolver: Resolver, query: str, term: str
     assert 0 < result.score <= 100
 
 
-@pytest.mark.parametrize(("query", "forbidden"), [("ipz", "Intrusion Prevention System"), ("dds", "Denial-of-Service Attack")])
+@pytest.mark.parametrize(
+    ("query", "forbidden"), [("ipz", "Intrusion Prevention System"), ("dds", "Denial-of-Service Attack")]
+)
 def test_short_abbreviations_never_snap_to_another(resolver: Resolver, query: str, forbidden: str) -> None:
     result = resolver.resolve(query)
     assert not (result.answered and result.entry is not None and result.entry.term == forbidden)

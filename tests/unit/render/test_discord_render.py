@@ -27,8 +27,8 @@ HUGE = Entry(
     definition="D" * 200 + ".",
     description="Long sentence here. " * 400,
     how_it_works="Step. " * 2000,
-    defences=tuple("Do the specific thing number %d. " % i * 40 for i in range(30)),
-    examples=tuple("Example %d. " % i * 100 for i in range(30)),
+    defences=tuple(f"Do the specific thing number {i}. " * 40 for i in range(30)),
+    examples=tuple(f"Example {i}. " * 100 for i in range(30)),
     aliases=tuple(f"Alias {i} " * 20 for i in range(40)),
     related=tuple(f"Rel {i}" for i in range(40)),
 )
