@@ -75,19 +75,32 @@ def count_sentences(text: str) -> int:
 class _FileChecker:
     """Validates one parsed YAML document, remembering line numbers of keys and values."""
 
-    def __init__(self, path: str, node: yaml.MappingNode, data: dict[str, Any]) -> None:
+    def __init__(self, path: str, node: yaml.MappingNode) -> None:
         self.path = path
-        self.data = data
         self.problems: list[Problem] = []
         self.key_lines: dict[str, int] = {}
         self.value_lines: dict[str, int] = {}
         self.item_lines: dict[str, list[int]] = {}
+        # One pass over the top-level mapping: plain values and their lines together (the hot path of a load).
+        data: dict[Any, Any] = {}
+        scalar, sequence, text_tag = yaml.ScalarNode, yaml.SequenceNode, _STR_TAG
         for key_node, value_node in node.value:
-            name = str(key_node.value)
+            name = key_node.value if type(key_node) is scalar else str(_plain(key_node))
+            name = str(name)
             self.key_lines[name] = key_node.start_mark.line + 1
             self.value_lines[name] = value_node.start_mark.line + 1
-            if isinstance(value_node, yaml.SequenceNode):
-                self.item_lines[name] = [item.start_mark.line + 1 for item in value_node.value]
+            kind = type(value_node)
+            if kind is scalar and value_node.tag == text_tag:
+                data[name] = value_node.value
+            elif kind is sequence:
+                items = value_node.value
+                self.item_lines[name] = [item.start_mark.line + 1 for item in items]
+                data[name] = [
+                    item.value if type(item) is scalar and item.tag == text_tag else _plain(item) for item in items
+                ]
+            else:
+                data[name] = _plain(value_node)
+        self.data = data
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
@@ -261,7 +274,6 @@ def check_file(path: str, text: str) -> tuple[Entry | None, list[Problem], dict[
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
-            data = _plain(node) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -271,9 +283,10 @@ def check_file(path: str, text: str) -> tuple[Entry | None, list[Problem], dict[
         return None, [Problem(path, line, f"malformed YAML: {reason}")], {}
     except yaml.YAMLError as exc:
         return None, [Problem(path, 1, f"malformed YAML: {exc}")], {}
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, yaml.MappingNode):
+        data = _plain(node) if node is not None else None
         return None, [Problem(path, 1, f"the file must hold one mapping of fields, not {_type_name(data)}")], {}
-    checker = _FileChecker(path, node, data)
+    checker = _FileChecker(path, node)
     entry = checker.check()
     lines = dict(checker.value_lines)
     for field, item_lines in checker.item_lines.items():
