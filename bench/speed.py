@@ -88,13 +88,21 @@ def time_baseline(entries: list[Entry], queries: list[tuple[str, int]]) -> tuple
 
 
 def measure_validation(entries: list[Entry], count: int) -> float:
+    """Write ``count`` entry files, then time loading and validating them in a fresh process (as at start-up)."""
     with tempfile.TemporaryDirectory() as tmp:
         list(write_entry_files(entries[:count], Path(tmp)))
-        started = time.perf_counter()
-        found, problems = validate_directory(tmp)
-        elapsed = time.perf_counter() - started
-        assert len(found) == count and not problems, problems[:3]
-    return elapsed
+        out = subprocess.run([sys.executable, __file__, "--validate-child", tmp, "--validate-files", str(count)],
+                             capture_output=True, text=True, check=True).stdout
+    return float(out.strip())
+
+
+def validate_child(directory: str, count: int) -> None:
+    """Load and validate a directory; print the seconds it took."""
+    started = time.perf_counter()
+    found, problems = validate_directory(directory)
+    elapsed = time.perf_counter() - started
+    assert len(found) == count and not problems, problems[:3]
+    print(elapsed)
 
 
 def memory_child(size: int) -> None:
@@ -115,7 +123,11 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--validate-files", type=int, default=10_000)
     parser.add_argument("--memory-child", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--validate-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.validate_child:
+        validate_child(args.validate_child, args.validate_files)
+        return 0
     if args.memory_child:
         memory_child(args.memory_child)
         return 0

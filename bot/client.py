@@ -7,6 +7,7 @@ rate-limits and logs the same way.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -94,6 +95,8 @@ class GlossaryBot(commands.Bot):
         removed = await prune(self.db, self.settings.retention_days, clock=self.clock)
         if removed:
             log.info("pruned %d lookups older than %d days", removed, self.settings.retention_days)
+        gc.collect()
+        gc.freeze()  # the glossary and its index live as long as the process: keep the cyclic GC off them
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)

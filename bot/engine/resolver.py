@@ -67,7 +67,7 @@ WEAK = 55.0
 MARGIN = 6.0
 """A confident best must beat the best other entry by this much, else the outcome is ambiguous."""
 MAX_SUGGESTIONS = 5
-_MAX_CANDIDATES = 64
+_MAX_CANDIDATES = 40
 _SECURITY_GENERIC = frozenset("attack attacks threat threats exploit exploits vulnerability vulnerabilities".split())
 _KEEP = 6  # names scored in full: the best one, the runner-up for the margin, and the suggestions
 _SET_THRESHOLD = 256

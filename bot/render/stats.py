@@ -6,6 +6,11 @@ from bot.glossary.model import Glossary
 from bot.storage.lookups import StatsSummary
 
 
+def _plain(text: str) -> str:
+    """User text shown inside a code block: no backticks (they would end the block), one line."""
+    return " ".join(text.replace("`", "'").split())
+
+
 def stats_text(stats: StatsSummary, glossary: Glossary | None = None) -> str:
     """A compact report: totals, answer rate, lookups per day, top terms, top unanswered questions."""
     lines = [
@@ -23,5 +28,5 @@ def stats_text(stats: StatsSummary, glossary: Glossary | None = None) -> str:
     if not stats.top_terms:
         lines.append("  (none)")
     lines += ["", "Top unanswered questions (what to add next):"]
-    lines += [f"  {count:>5}  {query[:80]}" for query, count in stats.top_unanswered] or ["  (none)"]
+    lines += [f"  {count:>5}  {_plain(query)[:80]}" for query, count in stats.top_unanswered] or ["  (none)"]
     return "\n".join(lines)
