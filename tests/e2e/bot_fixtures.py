@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.client import GlossaryBot
+from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.glossary import Glossary
 
@@ -33,8 +34,10 @@ def settings_for(fd: FakeDiscord, tmp_path: Path, **changes: object) -> Settings
 
 
 @contextlib.asynccontextmanager
-async def running_bot(fd: FakeDiscord, settings: Settings, glossary: Glossary) -> AsyncIterator[GlossaryBot]:
+async def running_bot(
+    fd: FakeDiscord, settings: Settings, glossary: Glossary, clock: Clock = utc_now
+) -> AsyncIterator[GlossaryBot]:
     """Run the bot until the block ends; then it closes (flushing its lookup log)."""
-    bot = FastGlossaryBot(settings, glossary=glossary, guild_ready_timeout=0.1)
+    bot = FastGlossaryBot(settings, glossary=glossary, clock=clock, guild_ready_timeout=0.1)
     async with fd.run_client(bot):
         yield bot

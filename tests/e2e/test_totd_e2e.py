@@ -44,9 +44,7 @@ async def test_one_post_at_the_set_time_and_none_after_restart(
     clock = OffsetClock(seconds_before_minute=4)
     settings = settings_for(fake_discord, tmp_path)
     local_time = clock.post_at.astimezone(ZONE).strftime("%H:%M")
-    async with running_bot(fake_discord, settings, glossary) as bot:
-        bot.clock = clock
-        bot.totd.service.clock = clock  # type: ignore[union-attr]
+    async with running_bot(fake_discord, settings, glossary, clock):
         denied = await fake_discord.send_slash_command(
             "totd set", {"channel": fake_discord.channel, "time": local_time, "timezone": "Europe/Berlin"}
         )
@@ -58,7 +56,8 @@ async def test_one_post_at_the_set_time_and_none_after_restart(
         )
         await fake_discord.wait_for_callback(done)
         assert f"at **{local_time}** (Europe/Berlin)" in (done.response_data or {})["content"]
-        await fake_discord.wait_for(lambda: len(totd_posts(fake_discord)) >= 1, timeout=15)
+        await fake_discord.wait_for(lambda: len(totd_posts(fake_discord)) >= 1, timeout=70)
+        assert abs((clock() - clock.post_at).total_seconds()) < 60  # on time
         post = totd_posts(fake_discord)[0]
         sends = fake_discord.find_requests("POST", rf"/channels/{fake_discord.channel.id}/messages")
         assert [r.json["allowed_mentions"] for r in sends] == [{"parse": []}]
@@ -70,9 +69,7 @@ async def test_one_post_at_the_set_time_and_none_after_restart(
         await fake_discord.wait_for_callback(status)
         assert "Last post:" in (status.response_data or {})["content"]
     # Restart the same day: the scheduler starts again and must not post twice.
-    async with running_bot(fake_discord, settings, glossary) as bot:
-        bot.totd.service.clock = clock  # type: ignore[union-attr]
-        bot.totd.notify_settings_changed()  # type: ignore[union-attr]
+    async with running_bot(fake_discord, settings, glossary, clock):
         await asyncio.sleep(2.0)
         today = await fake_discord.send_slash_command("totd today", {})
         await fake_discord.wait_for_callback(today)
