@@ -175,19 +175,10 @@ class GlossaryBot(commands.Bot):
         user_id: int | None,
     ) -> None:
         """Queue a lookup row; never blocks the reply."""
+        key = user_key(user_id, self._user_secret, raw=self.settings.store_raw_user_ids)
         self.lookups.record(
-            LookupRecord(
-                at=self.clock(),
-                source=source,
-                query=answer.query,
-                intent=answer.intent,
-                entry=answer.entry_number,
-                score=answer.score,
-                latency_ms=answer.latency_ms,
-                guild_id=guild_id,
-                channel_id=channel_id,
-                user_key=user_key(user_id, self._user_secret, raw=self.settings.store_raw_user_ids),
-            )
+            LookupRecord.of(answer, at=self.clock(), source=source, guild_id=guild_id, channel_id=channel_id,
+                            user_key=key)
         )
 
     def render(self, answer: Answer) -> dict[str, object]:

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import GlossaryBot
-from bot.render.discord import NO_MENTIONS
+from bot.render.discord import NO_MENTIONS, reply_privately
 from bot.render.stats import stats_text
 from bot.storage.lookups import summary
 
@@ -39,10 +39,7 @@ class Admin(commands.Cog):
         else:
             log.exception("admin command failed", exc_info=error)
             message = "Something went wrong; your settings are unchanged. Please try again."
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await reply_privately(interaction, message)
 
     @channels.command(name="add", description="Answer questions in a channel without being mentioned")
     @app_commands.checks.has_permissions(manage_guild=True)

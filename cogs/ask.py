@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.client import GlossaryBot
 from bot.engine.questions import strip_mentions
-from bot.render.discord import NO_MENTIONS, non_answer_text
+from bot.render.discord import NO_MENTIONS, non_answer_text, reply_privately
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +28,7 @@ class Ask(commands.Cog):
     ) -> None:
         log.exception("command %s failed", interaction.command and interaction.command.name, exc_info=error)
         message = "Something went wrong while answering; please try again."
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await reply_privately(interaction, message)
 
     @app_commands.command(name="ask", description="Ask a question about a security term")
     @app_commands.describe(question="e.g. how do you defend against phishing?")

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import GlossaryBot
-from bot.render.discord import NO_MENTIONS, SELECT_LABEL_MAX, browse_page, cut
+from bot.render.discord import NO_MENTIONS, SELECT_LABEL_MAX, browse_page, cut, reply_privately
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,7 @@ class Define(commands.Cog):
     ) -> None:
         log.exception("command %s failed", interaction.command and interaction.command.name, exc_info=error)
         message = "Something went wrong while answering; please try again."
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await reply_privately(interaction, message)
 
     async def term_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Up to 25 entries matching what was typed, best first (not logged: keystrokes are not lookups)."""

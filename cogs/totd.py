@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.client import GlossaryBot
 from bot.glossary.model import Entry
-from bot.render.discord import NO_MENTIONS, answer_view, cut, totd_embed
+from bot.render.discord import NO_MENTIONS, answer_view, cut, reply_privately, totd_embed
 from bot.totd import TotdDeliveryError, TotdScheduler, TotdService, TotdStatus, search_timezones
 
 log = logging.getLogger(__name__)
@@ -102,10 +102,7 @@ class TermOfTheDay(commands.Cog):
         else:
             log.exception("totd command failed", exc_info=error)
             message = "Something went wrong; the schedule is unchanged. Please try again."
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await reply_privately(interaction, message)
 
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str

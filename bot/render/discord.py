@@ -119,6 +119,14 @@ def answer_embed(answer: Answer) -> discord.Embed:
     return embed
 
 
+async def reply_privately(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral, mention-free reply, whether or not the interaction was already answered."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
 def embed_size(embed: discord.Embed) -> int:
     """Characters Discord counts towards the 6000 limit."""
     return len(embed)

@@ -17,17 +17,7 @@ async def log_answers(database_path: str, answers: Sequence[Answer], *, source: 
         log = LookupLog(db)
         now = utc_now()
         for answer in answers:
-            log.record(
-                LookupRecord(
-                    at=now,
-                    source=source,
-                    query=answer.query,
-                    intent=answer.intent,
-                    entry=answer.entry_number,
-                    score=answer.score,
-                    latency_ms=answer.latency_ms,
-                )
-            )
+            log.record(LookupRecord.of(answer, at=now, source=source))
         return await log.flush()
     finally:
         await db.close()

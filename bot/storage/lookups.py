@@ -15,6 +15,7 @@ import logging
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from bot.clock import Clock, utc_now
 from bot.storage.database import Database
@@ -22,6 +23,18 @@ from bot.storage.database import Database
 log = logging.getLogger(__name__)
 
 MAX_QUERY_STORED = 200
+
+
+class AnswerLike(Protocol):
+    """What the log needs of an answer (``bot.engine.answers.Answer``), without depending on the engine."""
+
+    query: str
+    intent: str
+    score: float
+    latency_ms: float
+
+    @property
+    def entry_number(self) -> int | None: ...
 _INSERT = (
     "INSERT INTO lookups (at, guild_id, channel_id, user_key, source, query, intent, entry, score, latency_ms)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -42,6 +55,22 @@ class LookupRecord:
     guild_id: int | None = None
     channel_id: int | None = None
     user_key: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        answer: AnswerLike,
+        *,
+        at: datetime,
+        source: str,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        user_key: str | None = None,
+    ) -> LookupRecord:
+        """The row for an engine answer."""
+        return cls(at=at, source=source, query=answer.query, intent=answer.intent, entry=answer.entry_number,
+                   score=answer.score, latency_ms=answer.latency_ms, guild_id=guild_id, channel_id=channel_id,
+                   user_key=user_key)
 
     def row(self) -> tuple[object, ...]:
         """The parameter row for the INSERT."""
