@@ -13,10 +13,13 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.glossary.loader import GlossaryError, load_glossary
 from bot.glossary.model import Glossary
+
+if TYPE_CHECKING:
+    from bot.engine.answers import GlossaryEngine
 
 DEFAULT_GLOSSARY_DIR = "glossary_data"
 
@@ -58,24 +61,37 @@ def cmd_define(args: argparse.Namespace) -> int:
     engine = _engine(args.glossary)
     answer = engine.define(" ".join(args.term))
     print(render_text(answer))
-    _log_console([answer], args, source="cli-define")
+    log = ConsoleLog(args, "cli-define")
+    log.add(answer)
+    log.flush()
     return 0 if answer.status == "answer" else 1
 
 
 def cmd_ask(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Answer one message per line of stdin; with --json one JSON object per line."""
-    from bot.render.text import render_text
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     engine = _engine(args.glossary)
-    answers = []
+    log = ConsoleLog(args, "cli-ask")
+    try:
+        _answer_lines(engine, args, stdin, stdout, log)
+    finally:
+        log.flush()
+    return 0
+
+
+def _answer_lines(
+    engine: GlossaryEngine, args: argparse.Namespace, stdin: TextIO, stdout: TextIO, log: ConsoleLog
+) -> None:
+    from bot.render.text import render_text
+
     for line in stdin:
         message = line.rstrip("\n")
         if not message.strip():
             continue
         answer = engine.ask(message, conversation=None if args.no_context else "console")
-        answers.append(answer)
+        log.add(answer)
         reply = render_text(answer)
         if args.json:
             record = {
@@ -91,8 +107,6 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextI
         else:
             stdout.write(reply + "\n\n")
         stdout.flush()
-    _log_console(answers, args, source="cli-ask")
-    return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -102,7 +116,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     engine = _engine(args.glossary)
     print(f"CyberGlossary console: {len(engine.glossary)} entries. {HELP_LINE}")
     print("Type a question, or 'quit' to leave.\n")
-    answers = []
+    log = ConsoleLog(args, "console")
     try:
         while True:
             try:
@@ -115,27 +129,63 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if not message.strip():
                 continue
             answer = engine.ask(message, conversation="console")
-            answers.append(answer)
+            log.add(answer)
             print(render_text(answer) + "\n")
     except KeyboardInterrupt:
         print()
-    _log_console(answers, args, source="console")
+    finally:
+        log.flush()
     return 0
 
 
-def _log_console(answers: Sequence[object], args: argparse.Namespace, *, source: str) -> None:
-    """Record console lookups in the lookup log when a database is configured (DATABASE_PATH or --database)."""
-    database = getattr(args, "database", None) or os.environ.get("DATABASE_PATH")
-    if not database or not answers:
-        return
-    try:
-        from bot.storage.console import log_answers
+class ConsoleLog:
+    """The console's lookups, written to the same lookup log as the bot's (source ``console`` / ``cli-*``).
 
-        asyncio.run(log_answers(database, answers, source=source))
-    except ImportError:
-        return
-    except Exception as exc:  # the answer was given; a log failure must not turn into a traceback
-        print(f"warning: lookups not logged: {exc}", file=sys.stderr)
+    The database is ``--database``, else ``DATABASE_PATH`` from the environment or ``.env`` (empty: no log),
+    else ``cyberglossary.sqlite3``; ``--no-log`` turns it off. Rows are written every ``BATCH`` answers and on
+    exit, so a long ``ask`` session loses nothing when it ends.
+    """
+
+    BATCH = 50
+
+    def __init__(self, args: argparse.Namespace, source: str) -> None:
+        self.source = source
+        self.pending: list[object] = []
+        self.path = None if getattr(args, "no_log", False) else self._database(getattr(args, "database", None))
+
+    @staticmethod
+    def _database(option: str | None) -> str | None:
+        if option:
+            return option
+        if "DATABASE_PATH" in os.environ:
+            return os.environ["DATABASE_PATH"] or None
+        from bot.config import ConfigError, load_settings
+
+        try:
+            return load_settings().database_path or None
+        except ConfigError:
+            return "cyberglossary.sqlite3"
+
+    def add(self, answer: object) -> None:
+        """Queue one answer; write the batch when it is full."""
+        if self.path is None:
+            return
+        self.pending.append(answer)
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is queued; a failure is one warning line, never a traceback."""
+        if self.path is None or not self.pending:
+            return
+        answers, self.pending = self.pending, []
+        try:
+            from bot.storage.console import log_answers
+
+            asyncio.run(log_answers(self.path, answers, source=self.source))  # type: ignore[arg-type]
+        except Exception as exc:  # the answers were given; logging must not turn into a traceback
+            print(f"warning: {len(answers)} lookup(s) not logged: {exc}", file=sys.stderr)
+            self.path = None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,18 +195,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("chat", help="interactive offline console")
-    p.add_argument("--database", help="log lookups to this SQLite file (default: $DATABASE_PATH, else none)")
+    p.add_argument("--database", help="log lookups to this SQLite file (default: $DATABASE_PATH or .env)")
+    p.add_argument("--no-log", action="store_true", help="do not log lookups")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("define", help="answer one term")
     p.add_argument("term", nargs="+")
     p.add_argument("--database", help="log the lookup to this SQLite file")
+    p.add_argument("--no-log", action="store_true", help="do not log the lookup")
     p.set_defaults(func=cmd_define)
 
     p = sub.add_parser("ask", help="answer one message per stdin line")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--no-context", action="store_true", help="treat every line on its own (no follow-ups)")
     p.add_argument("--database", help="log lookups to this SQLite file")
+    p.add_argument("--no-log", action="store_true", help="do not log lookups")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("validate", help="check glossary files; report path:line: message")

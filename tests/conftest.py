@@ -29,3 +29,9 @@ def engine(glossary: Glossary) -> GlossaryEngine:
 def data_dir() -> Path:
     """tests/data."""
     return DATA
+
+
+@pytest.fixture(autouse=True)
+def _lookup_log_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Console commands log lookups; in tests they go to a temporary database, never into the work tree."""
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "lookups.sqlite3"))

@@ -85,3 +85,26 @@ def test_run_without_token_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path
                             timeout=60, env={**env, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "DISCORD_TOKEN" in result.stderr
+
+
+def test_console_lookups_are_logged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    db = tmp_path / "console.sqlite3"
+    monkeypatch.setenv("DATABASE_PATH", str(db))
+    run_ask(["what is xss", "lol", "how does it work"])
+    assert main(["define", "phishing"]) == 0
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT source, query, intent, entry FROM lookups ORDER BY id").fetchall()
+    assert rows == [("cli-ask", "what is xss", "define", 26), ("cli-ask", "lol", "none", None),
+                    ("cli-ask", "how does it work", "how", 26), ("cli-define", "phishing", "define", 152)]
+
+
+def test_no_log_and_empty_database_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GLOSSARY_DIR", str(ROOT / "glossary_data"))
+    monkeypatch.setenv("DATABASE_PATH", "")
+    run_ask(["what is xss"])
+    monkeypatch.delenv("DATABASE_PATH")
+    assert main(["define", "--no-log", "phishing"]) == 0
+    assert list(tmp_path.iterdir()) == []
