@@ -258,3 +258,25 @@ async def test_sigterm_flushes_the_log(fake_discord: FakeDiscord, tmp_path: Path
     os.kill(os.getpid(), signal.SIGTERM)
     assert await asyncio.wait_for(task, timeout=15) == 0
     assert [r[3] for r in lookups(settings.database_path)] == [26, 28, 29]
+
+
+async def test_rejected_token_is_one_clear_line(
+    fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.runner import run_bot
+
+    settings = settings_for(fake_discord, tmp_path, discord_token="not-the-token")
+    assert await run_bot(settings, glossary) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: Discord rejected the token") and "\n" not in err
+
+
+async def test_unusable_database_is_one_clear_line(
+    fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.runner import run_bot
+
+    settings = settings_for(fake_discord, tmp_path, database_path=str(tmp_path / "missing" / "db.sqlite3"))
+    assert await run_bot(settings, glossary) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: cannot open database") and "\n" not in err
