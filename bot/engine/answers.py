@@ -10,11 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Literal
 
 from bot.clock import Clock, utc_now
 from bot.engine.context import DEFAULT_IDLE, ConversationStore
-from bot.engine.normalise import name_tokens, words
+from bot.engine.normalise import words
 from bot.engine.questions import (
     INTENTS,
     Intent,
@@ -148,13 +149,13 @@ class GlossaryEngine:
         self,
         glossary: Glossary,
         *,
-        idle: object = DEFAULT_IDLE,
+        idle: timedelta = DEFAULT_IDLE,
         clock: Clock = utc_now,
         resolver: Resolver | None = None,
     ) -> None:
         self.glossary = glossary
         self.resolver = resolver or Resolver(glossary.entries)
-        self.conversations = ConversationStore(idle=idle, clock=clock)  # type: ignore[arg-type]
+        self.conversations = ConversationStore(idle=idle, clock=clock)
         self.clock = clock
 
     # -- public API ------------------------------------------------------------------------------------------
@@ -231,10 +232,6 @@ class GlossaryEngine:
             return not unknown
         return len(unknown) < len(content) and len(unknown) <= (1 if len(content) >= 2 else 0)
 
-    def _domainish(self, text_words: Sequence[str]) -> bool:
-        content = [w for w in text_words if w not in STOPWORDS]
-        return bool(content) and all(self.resolver.is_domain_word(w) for w in content)
-
     def _context_fits(self, text_words: Sequence[str]) -> bool:
         """True when most words around a term ("in my app", "on aws") are computing words, unlike "in my garage"."""
         content = [w for w in text_words if w not in STOPWORDS]
@@ -253,25 +250,7 @@ class GlossaryEngine:
             head = self.resolver.resolve(reading.head_text)
             if head.answered and (not best.answered or head.score > best.score):
                 best, context_ok = head, self._context_fits(reading.context_words)
-        if not best.answered:
-            span = self._exact_span(reading.term_text)
-            if span is not None:
-                best, rest = span
-                context_ok = self._context_fits(rest)
         return best, context_ok
-
-    def _exact_span(self, text: str) -> tuple[Resolution, list[str]] | None:
-        """The longest run of words that is exactly a glossary name, and the words left around it."""
-        tokens = words(text)[:20]
-        for size in range(min(len(tokens), 6), 0, -1):
-            for start in range(len(tokens) - size + 1):
-                piece = " ".join(tokens[start : start + size])
-                if len(piece) < 2:
-                    continue
-                resolution = self.resolver.resolve(piece)
-                if resolution.answered and resolution.method in ("exact", "number") and not piece.isdigit():
-                    return resolution, tokens[:start] + tokens[start + size :]
-        return None
 
     def _span_search(self, text_words: list[str]) -> tuple[Resolution, int, int] | None:
         """The best run of up to six words that resolves confidently, wherever it stands in the message."""
@@ -432,8 +411,3 @@ def _has_content(text_words: list[str]) -> bool:
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def tokens_of(text: str) -> tuple[str, ...]:
-    """Normalised tokens of a text (re-exported for callers that compare names)."""
-    return name_tokens(text)

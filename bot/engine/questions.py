@@ -310,6 +310,7 @@ _CUE_RES: list[tuple[Intent, re.Pattern[str]]] = [
             r"|use|uses|trick|tricks|run|runs|execute|executes|spread|propagate|propagates|compromise|compromises"
             r"|attack|attacks|intercept|intercepts|hijack|hijacks|inject|injects)\b"
             r"|how (?:it|they|this|that|these|those) works?|walk (?:me|us) through|mechanism|mechanics|under the hood"
+            r"|(?:explain|describe|show me|tell me) how"
             r"|step by step|how (?:do|does|did|would|can) (?:attackers?|hackers?|people|ppl|criminals?|adversaries|they"
             r"|bad actors|scammers?)|how (?:do|to|would|can|should) (?:i|we|you|one) (?:do|perform|run|conduct"
             r"|implement|set up|start|carry out)|how \w+ works?|the steps (?:in|of))\b"
