@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,18 +85,32 @@ def typo(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+def _block(text: str) -> str:
+    return "\n".join("  " + line for line in textwrap.wrap(text, 100))
+
+
+def _item(text: str) -> str:
+    plain = text[0] not in "-?:,[]{}#&*!|>'\"%@`" and ": " not in text and " #" not in text
+    return text if plain and not text[0].isdigit() else "'" + text.replace("'", "''") + "'"
+
+
+def entry_yaml(e: Entry) -> str:
+    """An entry file in the layout curators write (docs/glossary-format.md): folded blocks and list items."""
+    parts = [f"entry: {e.entry}", f"term: {_item(e.term)}", f"category: {_item(e.category)}"]
+    for name, text in (("definition", e.definition), ("description", e.description),
+                       ("how_it_works", e.how_it_works)):
+        parts.append(f"{name}: >-\n{_block(text)}")
+    for name, items in (("defences", e.defences), ("examples", e.examples), ("aliases", e.aliases),
+                        ("related", e.related)):
+        parts.append(f"{name}:\n" + "\n".join(f"  - {_item(i)}" for i in items) if items else f"{name}: []")
+    return "\n".join(parts) + "\n"
+
+
 def write_entry_files(entries: list[Entry], root: Path) -> Iterator[Path]:
     """Write entries as YAML files in the glossary layout; yields each path."""
-    import yaml
-
     for e in entries:
         folder = root / slugify(e.category)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{slugify(e.term)}.yaml"
-        data = {
-            "entry": e.entry, "term": e.term, "category": e.category, "definition": e.definition,
-            "description": e.description, "how_it_works": e.how_it_works, "defences": list(e.defences),
-            "examples": list(e.examples), "aliases": list(e.aliases), "related": list(e.related),
-        }
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
+        path.write_text(entry_yaml(e), encoding="utf-8")
         yield path
