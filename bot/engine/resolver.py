@@ -25,7 +25,7 @@ import re
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -100,7 +100,8 @@ class _Name(NamedTuple):
     tokens: tuple[str, ...]
 
 
-def _weights(tokens: Sequence[str]) -> tuple[float, ...]:
+@lru_cache(maxsize=16384)
+def _weights(tokens: tuple[str, ...]) -> tuple[float, ...]:
     if len(tokens) == 1:
         return (float(len(tokens[0])),)
     out = []
