@@ -192,6 +192,7 @@ class Resolver:
             if vocab not in STOPWORDS:
                 self.domain_words.add(vocab)
                 self.domain_words.add(stem(vocab))
+        self._name_len = array("B", (min(255, len(n.tokens)) for n in self._names))
         order = sorted(range(len(self._spaced)), key=self._spaced.__getitem__)
         self._sorted_keys = [self._spaced[n] for n in order]  # the same string objects as the exact index's keys
         self._sorted_ids = array("I", order)
@@ -346,17 +347,21 @@ class Resolver:
         groups.sort(key=len)
         chosen: set[int] = set()
 
-        def take(pool: set[int]) -> None:
+        name_len = self._name_len.__getitem__
+
+        def take(pool: frozenset[int] | set[int]) -> None:
             room = _MAX_CANDIDATES - len(chosen)
             if room <= 0:
                 return
-            pool = pool - chosen
+            if chosen:
+                pool = pool - chosen
             if len(pool) > room:  # prefer the shortest names, which a short query fits best
-                pool = set(heapq.nsmallest(room, pool, key=lambda n: len(self._names[n].tokens)))
-            chosen.update(pool)
+                chosen.update(heapq.nsmallest(room, pool, key=name_len))
+            else:
+                chosen.update(pool)
 
         # Names with a word for every query position first, then those missing one, then the rarest words'.
-        take(set(groups[0]).intersection(*groups[1:]) if len(groups) > 1 else set(groups[0]))
+        take(groups[0].intersection(*groups[1:]) if len(groups) > 1 else groups[0])
         if len(groups) >= 3:
             partial: set[int] = set()
             for skip in range(len(groups)):
@@ -366,7 +371,7 @@ class Resolver:
         for group in groups:
             if chosen and len(group) > _MAX_CANDIDATES * 4:
                 break  # groups are sorted by size: the rest are common words matching most of the glossary
-            take(set(group))
+            take(group)
         return chosen
 
     def _fuzzy(self, tokens: tuple[str, ...]) -> dict[int, tuple[float, str, int]]:
@@ -384,12 +389,23 @@ class Resolver:
 
         candidate_names = self._candidates(per_token, joined)
         candidate_names.update(self._whole[vocab] for vocab in whole_matches)
+        # Glossary word -> the query positions it can stand for, best similarity first (single words before
+        # runs written together on ties), so scoring a name costs one lookup per name word.
+        options: dict[str, list[tuple[float, int, int, int]]] = defaultdict(list)
+        for pos, matches in enumerate(per_token):
+            for vocab, sim in matches.items():
+                options[vocab].append((sim, 1, pos, pos + 1))
+        for start, end, matches in joined:
+            for vocab, sim in matches.items():
+                options[vocab].append((sim, 0, start, end))
+        for choices in options.values():
+            choices.sort(key=lambda c: (-c[0], -c[1], c[2]))
 
         # Coverage first (cheap); penalties (which need the entry's words) only for names that can still reach
         # the top few, visited best-first: penalties only lower a score, so the rest cannot overtake them.
         rough: list[tuple[float, int, set[int]]] = []
         for name_id in candidate_names:
-            coverage, used = self._coverage(self._names[name_id], per_token, joined, whole_matches)
+            coverage, used = self._coverage(self._names[name_id], options, len(tokens), whole_matches)
             if coverage >= WEAK:
                 rough.append((coverage, name_id, used))
         rough.sort(key=lambda item: -item[0])
@@ -412,8 +428,8 @@ class Resolver:
     def _coverage(
         self,
         name: _Name,
-        per_token: list[dict[str, float]],
-        joined: list[tuple[int, int, dict[str, float]]],
+        options: dict[str, list[tuple[float, int, int, int]]],
+        query_length: int,
         whole_matches: dict[str, float],
     ) -> tuple[float, set[int]]:
         """How much of the name the query covers (0-100, by word length and similarity); query positions used."""
@@ -427,30 +443,19 @@ class Resolver:
         covered = 0.0
         weights = _weights(name.tokens)
         total = sum(weights)
-        multi_name = len(name.tokens) > 1
+        single_word_name = len(name.tokens) == 1
         for tok, weight in zip(name.tokens, weights, strict=True):
-            best_sim, best_pos = 0.0, -1
-            for pos, matches in enumerate(per_token):
-                if pos in used:
+            for sim, _single, start, end in options.get(tok, ()):
+                if single_word_name and len(tok) <= 4 and sim < 0.9:
+                    continue  # a short abbreviation on its own must match (almost) exactly
+                if start in used or (end - start > 1 and not used.isdisjoint(range(start, end))):
                     continue
-                sim = matches.get(tok, 0.0)
-                if sim and len(tok) <= 4 and sim < 0.9 and not multi_name:
-                    sim = 0.0
-                if sim > best_sim:
-                    best_sim, best_pos = sim, pos
-            span: tuple[int, int] | None = None
-            for start, end, matches in joined:
-                sim = matches.get(tok, 0.0)
-                if sim > best_sim and not used.intersection(range(start, end)):
-                    best_sim, best_pos, span = sim, -1, (start, end)
-            if span is not None:
-                used.update(range(*span))
-            elif best_pos >= 0:
-                used.add(best_pos)
-            covered += weight * best_sim
+                used.update(range(start, end))
+                covered += weight * sim
+                break
         coverage = 100.0 * covered / total if total else 0.0
         if whole_score > coverage:
-            return whole_score, set(range(len(per_token)))
+            return whole_score, set(range(query_length))
         return coverage, used
 
     def _penalty(self, entry_index: int, tokens: tuple[str, ...], used: set[int]) -> float:
