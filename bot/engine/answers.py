@@ -21,6 +21,7 @@ from bot.engine.questions import (
     Intent,
     ParsedQuestion,
     classify_cues,
+    is_chatter,
     is_filler,
     mentions_pronoun,
     message_clauses,
@@ -283,7 +284,7 @@ class GlossaryEngine:
         what do i do" are not glossary questions. ``specific`` is false for a short single word ("worm", "rats"),
         which is too often an everyday word.
         """
-        content = [w for w in strip_cues(leftover) if not is_filler(w) and w not in STOPWORDS]
+        content = [w for w in strip_cues(leftover) if not is_chatter(w) and w not in STOPWORDS]
         unexplained = [w for w in content if not self.resolver.is_domain_word(w) and not w.isdigit()]
         if not unexplained:
             return True
@@ -405,7 +406,7 @@ def _split_by_clause(clauses: list[list[str]], i: int, j: int) -> tuple[list[str
 
 
 def _has_content(text_words: list[str]) -> bool:
-    return any(not is_filler(w) and w not in STOPWORDS for w in strip_cues(text_words))
+    return any(not is_chatter(w) and w not in STOPWORDS for w in strip_cues(text_words))
 
 
 def _short(text: str, limit: int = 80) -> str:

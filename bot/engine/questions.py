@@ -282,6 +282,7 @@ _CUE_RES: list[tuple[Intent, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:examples?|exmaples?|exampels?|exapmles?|egs?|instances?|use cases?|real cases?|known cases?"
             r"|famous cases?|case stud(?:y|ies)|incidents?|in the wild"
+            r"|real[ -]?(?:world|life) (?:cases?|examples?|incidents?|attacks?|stories)"
             r"|real[ -]?world|real[ -]?life|famous|notable|biggest|worst|well[ -]known|samples?|show me some)\b"
         ),
     ),
@@ -379,6 +380,11 @@ _SOFT_FILLER = frozenset(
     "info information detail details term word thing things stuff more bit meaning mean means use used using "
     "know learn read need get got".split()
 )
+
+
+def is_chatter(word: str) -> bool:
+    """Words that carry no topic in a question ("do we need", "lol", "got"): never evidence of chatter."""
+    return word in _EDGE_FILLER or word in _PRONOUN_HEADS
 
 
 def is_filler(word: str) -> bool:

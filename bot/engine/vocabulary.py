@@ -123,7 +123,8 @@ SECURITY_LEXICON = SECURITY_LEXICON | frozenset(
     osint humint sigint recon doxx footprint footprinting enumeration reconnaissance
     quantum qkd bb84 pqc kyber dilithium sphincs falcon mlkem mldsa lattice
     federated differential homomorphic secure multiparty mpc zkp snark stark enclave attestation
-    rag retrieval augmented embeddings vectorstore finetune finetuning distillation watermark watermarking
+    rag retrieval augmented embeddings vectorstore finetune finetuning finetuned tuned tuning distillation
+    watermark watermarking
     prompt prompts jailbreaking redteaming guardrail guardrails hallucinate hallucinating hallucinations
     vlan hopping spanning stp cdp lldp mpls bgp rpki ospf rip eigrp hsrp vrrp arp ndp slaac
     domain fronting fast flux dga sinkhole sinkholing beacon exfiltrate exfiltrating tunneling tunnelling
