@@ -256,6 +256,7 @@ class GlossaryEngine:
     def _span_search(self, text_words: list[str]) -> tuple[Resolution, int, int] | None:
         """The best run of up to six words that resolves confidently, wherever it stands in the message."""
         best: tuple[tuple[int, int, int, float], Resolution, int, int] | None = None
+        securing = any(w.startswith("secur") for w in text_words)
         # Spans the name explains entirely first ("worms" over "worms spread", "poison training data" over
         # "attackers poison training data"), then the earliest ("rto in disaster recovery"), then the span that
         # explains the most words ("ssl cert" over "ssl"), then the score.
@@ -270,6 +271,11 @@ class GlossaryEngine:
                 if all(w.isdigit() for w in piece):
                     continue  # a bare number inside a sentence ("10 hours") is not an entry number
                 resolution = self.resolver.resolve(" ".join(piece))
+                if not resolution.answered and securing and not any(w.startswith("secur") for w in piece):
+                    # "securing my docker containers" asks about "container security"
+                    secured = self.resolver.resolve(" ".join(piece) + " security")
+                    if secured.answered and secured.matched_name and "secur" in secured.matched_name.lower():
+                        resolution = replace(secured, used=len(piece))
                 if resolution.answered:
                     rank = (min(0, resolution.used - (j - i)), -i, resolution.used, resolution.score)
                     if best is None or rank > best[0]:

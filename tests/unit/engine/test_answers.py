@@ -100,3 +100,21 @@ def test_faq_covers_the_five_generated_questions(glossary: Glossary) -> None:
     for intent, question in faq_questions(entry):
         answer = GlossaryEngine(glossary).ask(question)
         assert (answer.term, answer.intent) == ("Phishing", intent), question
+
+
+@pytest.mark.parametrize(
+    ("message", "term"),
+    [
+        ("how do i secure my docker containers", "Container Security"),
+        ("securing kubernetes clusters?", "Kubernetes Security"),
+        ("how do i secure my smart home iot devices", "IoT Security"),
+    ],
+)
+def test_securing_x_asks_about_x_security(engine: GlossaryEngine, message: str, term: str) -> None:
+    answer = engine.ask(message)
+    assert (answer.term, answer.intent) == (term, "defend")
+
+
+def test_secure_inside_a_name_is_not_a_cue(engine: GlossaryEngine) -> None:
+    answer = engine.ask("secure boot")
+    assert (answer.term, answer.intent) == ("Secure Boot", "define")
