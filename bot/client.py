@@ -195,19 +195,19 @@ class GlossaryBot(commands.Bot):
 
     async def respond(self, interaction: discord.Interaction, answer: Answer, *, source: str) -> None:
         """Answer an interaction: public for answers, ephemeral for did-you-mean and misses; then log."""
-        kwargs = self.render(answer)
-        ephemeral = answer.status != "answer"
-        if interaction.response.is_done():
-            await interaction.followup.send(**kwargs, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)  # type: ignore[arg-type]
-        else:
-            await interaction.response.send_message(**kwargs, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)  # type: ignore[arg-type]
-        self.log_lookup(
+        self.log_lookup(  # queued first: a reply that fails to send still leaves its log row
             answer,
             source=source,
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id if interaction.user else None,
         )
+        kwargs = self.render(answer)
+        ephemeral = answer.status != "answer"
+        if interaction.response.is_done():
+            await interaction.followup.send(**kwargs, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)  # type: ignore[arg-type]
+        else:
+            await interaction.response.send_message(**kwargs, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)  # type: ignore[arg-type]
 
     async def answer_entry_interaction(
         self, interaction: discord.Interaction, entry_number: int, intent: Intent, *, source: str

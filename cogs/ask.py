@@ -70,17 +70,17 @@ class Ask(commands.Cog):
             seconds = max(1, round(self.bot.rate_limiter.retry_after(message.author.id)))
             await self._reply(message, {"content": RATE_NOTICE.format(seconds=seconds)})
             return
-        if answer.status == "none":
-            await self._reply(message, {"content": non_answer_text(answer)})
-        else:
-            await self._reply(message, self.bot.render(answer))
-        self.bot.log_lookup(
+        self.bot.log_lookup(  # queued first: a reply that fails to send still leaves its log row
             answer,
             source="dm" if message.guild is None else "chat",
             guild_id=message.guild.id if message.guild else None,
             channel_id=message.channel.id,
             user_id=message.author.id,
         )
+        if answer.status == "none":
+            await self._reply(message, {"content": non_answer_text(answer)})
+        else:
+            await self._reply(message, self.bot.render(answer))
 
     async def _reply(self, message: discord.Message, kwargs: dict[str, object]) -> None:
         try:
