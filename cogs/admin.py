@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import GlossaryBot
-from bot.render.discord import NO_MENTIONS, reply_privately
+from bot.render.discord import NO_MENTIONS, report_command_error
 from bot.render.stats import stats_text
 from bot.storage.lookups import summary
 
@@ -34,12 +34,7 @@ class Admin(commands.Cog):
     async def cog_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
-            message = "You need the Manage Server permission for that."
-        else:
-            log.exception("admin command failed", exc_info=error)
-            message = "Something went wrong; your settings are unchanged. Please try again."
-        await reply_privately(interaction, message)
+        await report_command_error(interaction, error, unchanged="your settings are unchanged")
 
     @channels.command(name="add", description="Answer questions in a channel without being mentioned")
     @app_commands.checks.has_permissions(manage_guild=True)

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.client import GlossaryBot
 from bot.engine.questions import strip_mentions
-from bot.render.discord import NO_MENTIONS, non_answer_text, reply_privately
+from bot.render.discord import NO_MENTIONS, non_answer_text, report_command_error
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +26,7 @@ class Ask(commands.Cog):
     async def cog_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        log.exception("command %s failed", interaction.command and interaction.command.name, exc_info=error)
-        message = "Something went wrong while answering; please try again."
-        await reply_privately(interaction, message)
+        await report_command_error(interaction, error)
 
     @app_commands.command(name="ask", description="Ask a question about a security term")
     @app_commands.describe(question="e.g. how do you defend against phishing?")

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import GlossaryBot
-from bot.render.discord import NO_MENTIONS, SELECT_LABEL_MAX, browse_page, cut, reply_privately
+from bot.render.discord import NO_MENTIONS, SELECT_LABEL_MAX, browse_page, cut, report_command_error
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +29,7 @@ class Define(commands.Cog):
     async def cog_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        log.exception("command %s failed", interaction.command and interaction.command.name, exc_info=error)
-        message = "Something went wrong while answering; please try again."
-        await reply_privately(interaction, message)
+        await report_command_error(interaction, error)
 
     async def term_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Up to 25 entries matching what was typed, best first (not logged: keystrokes are not lookups)."""

@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.client import GlossaryBot
 from bot.glossary.model import Entry
-from bot.render.discord import NO_MENTIONS, answer_view, cut, reply_privately, totd_embed
+from bot.render.discord import NO_MENTIONS, answer_view, cut, report_command_error, totd_embed
 from bot.totd import TotdDeliveryError, TotdScheduler, TotdService, TotdStatus, search_timezones
 
 log = logging.getLogger(__name__)
@@ -97,12 +97,7 @@ class TermOfTheDay(commands.Cog):
     async def cog_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, app_commands.MissingPermissions | app_commands.NoPrivateMessage):
-            message = "You need the Manage Server permission in a server for that."
-        else:
-            log.exception("totd command failed", exc_info=error)
-            message = "Something went wrong; the schedule is unchanged. Please try again."
-        await reply_privately(interaction, message)
+        await report_command_error(interaction, error, unchanged="the schedule is unchanged")
 
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str

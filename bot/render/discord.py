@@ -127,6 +127,29 @@ async def reply_privately(interaction: discord.Interaction, text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
+PERMISSION_ERRORS = (
+    discord.app_commands.MissingPermissions,
+    discord.app_commands.NoPrivateMessage,
+    discord.app_commands.CheckFailure,
+)
+
+
+async def report_command_error(
+    interaction: discord.Interaction, error: discord.app_commands.AppCommandError, *, unchanged: str = ""
+) -> None:
+    """A cog's error handler: a short private message, never a traceback in front of the user (logged).
+
+    ``unchanged`` tells what stayed as it was ("your settings are unchanged").
+    """
+    if isinstance(error, PERMISSION_ERRORS):
+        await reply_privately(interaction, "You need the Manage Server permission in a server for that.")
+        return
+    name = interaction.command.qualified_name if interaction.command else "?"
+    log.exception("command /%s failed", name, exc_info=error)
+    detail = f"; {unchanged}" if unchanged else ""
+    await reply_privately(interaction, f"Something went wrong{detail}. Please try again.")
+
+
 def embed_size(embed: discord.Embed) -> int:
     """Characters Discord counts towards the 6000 limit."""
     return len(embed)
