@@ -51,25 +51,37 @@ class Define(commands.Cog):
 
     async def category_autocomplete(
         self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
+    ) -> list[app_commands.Choice[str]]:
         """Categories whose name contains what was typed."""
         wanted = current.lower().strip()
         return [
-            app_commands.Choice(name=f"{name} ({len(self.bot.glossary.in_category(name))})", value=index)
-            for index, name in enumerate(self.bot.glossary.categories())
+            app_commands.Choice(name=f"{name} ({len(self.bot.glossary.in_category(name))})", value=name)
+            for name in self.bot.glossary.categories()
             if wanted in name.lower()
         ][:25]
+
+    def _category_index(self, text: str) -> int | None:
+        """The category named (or started, or contained) by ``text``, as typed or picked; None if no match."""
+        names = self.bot.glossary.categories()
+        wanted = " ".join(text.lower().replace("&", "and").split())
+        keys = [" ".join(n.lower().replace("&", "and").split()) for n in names]
+        for test in (str.__eq__, str.startswith, str.__contains__):
+            found = [i for i, k in enumerate(keys) if test(k, wanted)]
+            if found:
+                return found[0]
+        return None
 
     @app_commands.command(name="browse", description="Browse the glossary by category")
     @app_commands.describe(category="Which category to list")
     @app_commands.autocomplete(category=category_autocomplete)
-    async def browse(self, interaction: discord.Interaction, category: int = 0) -> None:
-        if not 0 <= category < len(self.bot.glossary.categories()):
+    async def browse(self, interaction: discord.Interaction, category: app_commands.Range[str, 1, 100]) -> None:
+        index = self._category_index(category)
+        if index is None:
             await interaction.response.send_message(
-                "Pick a category from the list.", ephemeral=True, allowed_mentions=NO_MENTIONS
+                "No such category; pick one from the list.", ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        embed, view = browse_page(self.bot.glossary, category, 0)
+        embed, view = browse_page(self.bot.glossary, index, 0)
         await interaction.response.send_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
 
 

@@ -280,3 +280,22 @@ async def test_unusable_database_is_one_clear_line(
     assert await run_bot(settings, glossary) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: cannot open database") and "\n" not in err
+
+
+async def test_browse_pages_with_buttons(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    async with running_bot(fake_discord, settings_for(fake_discord, tmp_path), glossary):
+        typing = await fake_discord.send_autocomplete("browse", {"category": "crypt"}, "category")
+        await fake_discord.wait_for_callback(typing)
+        assert [c["value"] for c in typing.choices or []] == ["Cryptography"]
+        shown = await fake_discord.send_slash_command("browse", {"category": "cryptography"})
+        await fake_discord.wait_for_callback(shown)
+        first = (shown.response_data or {})["embeds"][0]
+        assert first["title"] == "Cryptography" and "Page 1/2" in first["footer"]["text"]
+        message = await fake_discord.wait_for_response_message(shown)
+        turned = await fake_discord.click_button(message, "cg:browse:3:1")
+        await fake_discord.wait_for_callback(turned)
+        assert turned.response_type == 7  # the listing is edited in place
+        assert "Page 2/2" in (turned.response_data or {})["embeds"][0]["footer"]["text"]
+        unknown = await fake_discord.send_slash_command("browse", {"category": "basket weaving"})
+        await fake_discord.wait_for_callback(unknown)
+        assert (unknown.response_data or {}).get("flags", 0) & 64
