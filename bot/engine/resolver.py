@@ -147,6 +147,8 @@ def token_similarity(query: str, vocab: str, *, anchored: bool = False) -> float
         if anchored and shortest >= 3 and abs(len(query) - len(vocab)) <= 1 and OSA.distance(query, vocab) <= 1:
             return 0.85
         return 0.0
+    if len(query) >= 5 and vocab[1:] == query:
+        return 0.85  # the first letter dropped ("nowledge", "rigin"); other first-letter changes are new words
     limit = 1 if shortest <= 6 else 2
     dist = OSA.distance(query, vocab, score_cutoff=limit)
     if dist > limit or query[0] != vocab[0]:
@@ -465,7 +467,7 @@ class Resolver:
         for pos, tok in enumerate(tokens):
             if pos in used or tok in STOPWORDS:
                 continue
-            if tok in GENERIC:
+            if tok in GENERIC or len(tok) <= 2:  # generic words and stray letters ("pass th hash") cost little
                 penalty += 2.0
                 continue
             stemmed = stem(tok)

@@ -118,3 +118,19 @@ def test_securing_x_asks_about_x_security(engine: GlossaryEngine, message: str, 
 def test_secure_inside_a_name_is_not_a_cue(engine: GlossaryEngine) -> None:
     answer = engine.ask("secure boot")
     assert (answer.term, answer.intent) == ("Secure Boot", "define")
+
+
+def test_every_name_answers_every_faq_question(glossary: Glossary) -> None:
+    """Each canonical name and alias, in each generated FAQ shape, reaches its own entry and intent."""
+    engine = GlossaryEngine(glossary)
+    shapes = [("{n}", "define"), ("what is {n}?", "define"), ("how does {n} work", "how"),
+              ("how do i prevent {n}", "defend"), ("other names for {n}", "aliases"), ("examples of {n}", "examples"),
+              ("terms related to {n}", "related")]
+    misses = [
+        (shape.format(n=name.lower()), answer.term, answer.intent)
+        for entry in glossary
+        for name in entry.names
+        for shape, intent in shapes
+        if ((answer := engine.ask(shape.format(n=name.lower()))).term, answer.intent) != (entry.term, intent)
+    ]
+    assert misses == []
