@@ -7,6 +7,7 @@ Discord embeds) turn into output. Nothing here knows about Discord.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
@@ -244,6 +245,8 @@ class GlossaryEngine:
         if not reading.term_text:
             return Resolution("none"), True
         full = self.resolver.resolve(reading.term_text)
+        if full.method == "number" and reading.templated and not _ENTRY_MARK_RE.search(reading.text):
+            return Resolution("none"), True  # "explain like im 5" is not entry 5; "what is entry 5" is
         if not reading.templated:
             return full, True
         best, context_ok = full, True
@@ -334,7 +337,12 @@ class GlossaryEngine:
             resolution, i, j = span
             leftover = text_words[:i] + text_words[j:]
             same_clause, other_clauses = _split_by_clause(clauses, i, j)
-            specific = j - i > 1 or len(text_words[i]) >= 6 or not set(text_words[i]) & set("aeiou")
+            specific = (
+                j - i > 1
+                or len(text_words[i]) >= 6
+                or not set(text_words[i]) & set("aeiou")
+                or _is_acronym(resolution.matched_name or "")
+            )
             # The words around the term in its own clause must fit; a specific term ("cmmc? my company needs
             # it") may be followed by chatter in another clause, a common word ("worms") may not.
             fits = self._leftover_fits(same_clause, specific=specific) and (
@@ -394,6 +402,13 @@ class GlossaryEngine:
 
 
 _MAX_SPAN = 6
+_ENTRY_MARK_RE = re.compile(r"(?:\bentry\b|#|№|\bno\.?\s*\d|\bnumber\b)", re.IGNORECASE)
+
+
+def _is_acronym(name: str) -> bool:
+    """"DDoS", "SIEM", "GDPR": an abbreviation of four or more letters, not an everyday word like "RAT"."""
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 4 and " " not in name and sum(c.isupper() for c in letters) >= 3
 
 
 def _split_by_clause(clauses: list[list[str]], i: int, j: int) -> tuple[list[str], list[str]]:

@@ -299,7 +299,7 @@ _CUE_RES: list[tuple[Intent, re.Pattern[str]]] = [
             r"\b(?:defen[cs]\w*|prevent\w*|mitigat\w*|protect\w*|stop|stopping|block\w*|avoid\w*|secure|securing"
             r"|harden\w*|counter\w*|guard against|safe from|stay safe|be safe|keep \w+ (?:off|out|away)|get rid of"
             r"|remove|removing|detect\w*|reduce|reducing|shrink|fix|fixing|remediat\w*|defeat|thwart|combat\w*"
-            r"|recover from|not fall for|lock down|locking down)\b"
+            r"|recover from|not fall for|lock down|locking down|spot|spotting|recogni[sz]e|identify|tell if)\b"
         ),
     ),
     (

@@ -24,7 +24,7 @@ import heapq
 import re
 import sys
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -153,6 +153,8 @@ def token_similarity(query: str, vocab: str, *, anchored: bool = False) -> float
     dist = OSA.distance(query, vocab, score_cutoff=limit)
     if dist > limit or query[0] != vocab[0]:
         return 0.0
+    if dist == 2 and len((Counter(query) - Counter(vocab)) + (Counter(vocab) - Counter(query))) > 2:
+        return 0.0  # two edits that change letters make another word ("swatting" is not "salting")
     return 1.0 - 0.5 * dist / max(len(query), len(vocab))
 
 
@@ -475,7 +477,7 @@ class Resolver:
             if in_some_text and self._in_entry_text(entry_index, tok, stemmed):
                 penalty += 6.0
             elif tok in self.domain_words or stemmed in self.domain_words:
-                penalty += 15.0
+                penalty += 22.0
             else:
                 penalty += 35.0
         return penalty

@@ -134,3 +134,12 @@ def test_every_name_answers_every_faq_question(glossary: Glossary) -> None:
         if ((answer := engine.ask(shape.format(n=name.lower()))).term, answer.intent) != (entry.term, intent)
     ]
     assert misses == []
+
+
+@pytest.mark.parametrize(
+    ("message", "term"),
+    [("zero trust explain like im 5", "Zero Trust"), ("what is entry 24", "AI Alignment"), ("swatting?", None)],
+)
+def test_numbers_and_lookalike_words(engine: GlossaryEngine, message: str, term: str | None) -> None:
+    """A number inside a sentence is not an entry number; two edits that change letters make another word."""
+    assert engine.ask(message).term == term
