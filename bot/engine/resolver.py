@@ -24,7 +24,7 @@ import heapq
 import re
 import sys
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -153,8 +153,8 @@ def token_similarity(query: str, vocab: str, *, anchored: bool = False) -> float
     dist = OSA.distance(query, vocab, score_cutoff=limit)
     if dist > limit or query[0] != vocab[0]:
         return 0.0
-    if dist == 2 and len((Counter(query) - Counter(vocab)) + (Counter(vocab) - Counter(query))) > 2:
-        return 0.0  # two edits that change letters make another word ("swatting" is not "salting")
+    if dist == 2 and len(set(query).symmetric_difference(vocab)) > 1:
+        return 0.0  # two edits that bring in new letters make another word ("swatting" is not "salting")
     return 1.0 - 0.5 * dist / max(len(query), len(vocab))
 
 
