@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Literal
 
@@ -26,7 +26,6 @@ from bot.engine.questions import (
     is_filler,
     mentions_pronoun,
     message_clauses,
-    message_words,
     parse_all,
     strip_cues,
 )
@@ -35,6 +34,10 @@ from bot.engine.vocabulary import STOPWORDS
 from bot.glossary.model import Entry, Glossary
 
 Status = Literal["answer", "suggest", "unknown", "none"]
+
+NOTE_SUGGEST = "I'm not sure which term you mean by “{term}”. Did you mean one of these?"
+NOTE_UNKNOWN = "The glossary has no entry for “{term}” yet."
+NOTE_WHICH = "Which term do you mean? Ask again with its name, e.g. “what is phishing?”."
 """``answer``: an entry answers the question; ``suggest``: did-you-mean; ``unknown``: a glossary question
 whose term the glossary lacks; ``none``: not a glossary question."""
 
@@ -95,12 +98,17 @@ class Answer:
     next_intents: tuple[Intent, ...] = ()
     latency_ms: float = 0.0
     note: str = ""
-    """A short sentence for non-answers ("I have no entry for 'nonce' yet.")."""
+    """For non-answers, a sentence template (``NOTE_*``): ``{term}`` stands for the user's term text, which each
+    renderer inserts in its own way (escaped for Discord). Use ``note_text``."""
 
     @property
     def term(self) -> str | None:
         """The canonical term answered, or None."""
         return self.entry.term if self.entry is not None and self.status == "answer" else None
+
+    def note_text(self, term: str) -> str:
+        """The note with the (already escaped or shortened) term text filled in."""
+        return self.note.format(term=term) if self.note else ""
 
     @property
     def entry_number(self) -> int | None:
@@ -141,7 +149,6 @@ class _Candidate:
     resolution: Resolution
     order: int
     context_ok: bool = True
-    notes: list[str] = field(default_factory=list)
 
 
 class GlossaryEngine:
@@ -178,12 +185,8 @@ class GlossaryEngine:
             answer = self.answer_for(resolution.entry, intent, query=term, score=resolution.score)
             if conversation is not None:
                 self.conversations.remember(conversation, resolution.entry)
-        elif resolution.suggestions:
-            answer = Answer(term, intent, "suggest", None, resolution.score, resolution.suggestions, term,
-                            note=f"No exact entry for “{_short(term)}”. Did you mean one of these?")
         else:
-            answer = Answer(term, intent, "unknown", None, resolution.score, (), term,
-                            note=f"The glossary has no entry for “{_short(term)}” yet.")
+            answer = _not_found(term, intent, term, resolution)
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
     def answer_for(
@@ -309,6 +312,9 @@ class GlossaryEngine:
         templated = [c for c in candidates if c.reading.templated]
         referring = next((c for c in templated if c.reading.refers_back), None)
 
+        clauses = message_clauses(text)
+        text_words = [w for clause in clauses for w in clause]
+
         # 1. A question shape whose term resolves ("how does X work"), or a message that is exactly a term.
         answered = [
             c for c in templated if c.resolution.answered and c.context_ok and c.resolution.entry is not None
@@ -323,14 +329,12 @@ class GlossaryEngine:
             intent = chosen.reading.intent
             if intent == "define":  # "stuff like X?" or "X, same thing as Y?": cues outside the term decide
                 term_words = set(chosen.reading.term_text.split())
-                intent = classify_cues([w for w in message_words(text) if w not in term_words]) or "define"
+                intent = classify_cues([w for w in text_words if w not in term_words]) or "define"
             return self.answer_for(entry, intent, query=text, score=chosen.resolution.score)
         # 2. A question that points back ("how do you stop it?") while a conversation is going on.
         if referring is not None and context_entry is not None:
             return self.answer_for(context_entry, referring.reading.intent, query=text, from_context=True)
         # 3. The term anywhere in the message, the intent from the cue words around it.
-        clauses = message_clauses(text)
-        text_words = [w for clause in clauses for w in clause]
         span = self._span_search(text_words)
         lookalike = span is not None
         if span is not None and span[0].entry is not None:
@@ -353,48 +357,33 @@ class GlossaryEngine:
                 return self.answer_for(resolution.entry, intent, query=text, score=resolution.score)
         cue_intent = classify_cues(text_words)
         lookalike = lookalike or bare.resolution.status == "suggest"
-        if context_entry is not None and cue_intent is not None and mentions_pronoun(text_words):
+        # A follow-up without the term: "how did it spread", "any real world cases".
+        if context_entry is not None and cue_intent is not None and (
+            mentions_pronoun(text_words) or (cue_intent != "define" and not _has_content(text_words))
+        ):
             return self.answer_for(context_entry, cue_intent, query=text, from_context=True)
-        if context_entry is not None and cue_intent is not None and cue_intent != "define":
-            if not _has_content(text_words):
-                return self.answer_for(context_entry, cue_intent, query=text, from_context=True)
         # 4. No answer: a did-you-mean, a glossary question the glossary cannot answer yet, or chatter.
         if templated:
             first = templated[0]
             reading = first.reading
             term_words = words(reading.term_text)
             if reading.refers_back or not term_words:
+                which = Answer(text, reading.intent, "unknown", term_text=reading.term_text, note=NOTE_WHICH)
                 if _has_content(text_words):  # "my dog got worms, what do i do": about something else?
                     if self._unknown_term_question(text_words, cue_intent, lookalike=lookalike):
-                        return Answer(text, reading.intent, "unknown", term_text=reading.term_text,
-                                      note="Which term do you mean? Ask again with its name.")
-                    return Answer(text, "none", "none", term_text=reading.term_text)
-                if not reading.term_text:  # "what does lol stand for": nothing left to ask about
-                    return Answer(text, "none", "none", term_text="")
-                return Answer(text, reading.intent, "unknown", term_text=reading.term_text,
-                              note="Which term do you mean? Ask again with its name.")
-            suggestion_pool = [c for c in templated if c.resolution.suggestions]
-            if self._unknown_term_fits(term_words, lookalike=bool(suggestion_pool)) and first.context_ok:
-                suggestions = suggestion_pool[0].resolution.suggestions if suggestion_pool else ()
-                status: Status = "suggest" if suggestions else "unknown"
-                note = (
-                    f"I'm not sure which term you mean by “{_short(reading.term_text)}”. Did you mean one of these?"
-                    if suggestions
-                    else f"The glossary has no entry for “{_short(reading.term_text)}” yet."
-                )
-                return Answer(text, reading.intent, status, None, first.resolution.score, suggestions,
-                              reading.term_text, note=note)
-            return Answer(text, "none", "none", term_text=reading.term_text)
+                        return which
+                    return _chatter(text, reading.term_text)
+                # "what does lol stand for": nothing left to ask about; "how do i stop it?": which term?
+                return which if reading.term_text else _chatter(text, "")
+            with_suggestions = next((c for c in templated if c.resolution.suggestions), first)
+            if self._unknown_term_fits(term_words, lookalike=bool(with_suggestions.resolution.suggestions)) and (
+                first.context_ok
+            ):
+                return _not_found(text, reading.intent, reading.term_text, with_suggestions.resolution)
+            return _chatter(text, reading.term_text)
         if self._unknown_term_question(text_words, cue_intent, lookalike=lookalike):
-            suggestions = bare.resolution.suggestions if bare.resolution.status == "suggest" else ()
-            if suggestions:
-                return Answer(text, cue_intent or "define", "suggest", None, bare.resolution.score, suggestions,
-                              bare.reading.term_text,
-                              note=f"No exact entry for “{_short(bare.reading.term_text)}”. Did you mean one of these?")
-            return Answer(text, cue_intent or "define", "unknown", None, bare.resolution.score, (),
-                          bare.reading.term_text,
-                          note=f"The glossary has no entry for “{_short(bare.reading.term_text)}” yet.")
-        return Answer(text, "none", "none", term_text=bare.reading.term_text)
+            return _not_found(text, cue_intent or "define", bare.reading.term_text, bare.resolution)
+        return _chatter(text, bare.reading.term_text)
 
     def complete(self, prefix: str, limit: int = 25) -> list[Entry]:
         """Autocomplete: entries whose names fit what has been typed so far, best first."""
@@ -402,6 +391,20 @@ class GlossaryEngine:
 
 
 _MAX_SPAN = 6
+
+
+def _not_found(query: str, intent: Intent, term_text: str, resolution: Resolution) -> Answer:
+    """A glossary question without an answer: "did you mean" when the resolver has suggestions, else
+    "no entry yet"."""
+    if resolution.suggestions and resolution.status != "answer":
+        return Answer(query, intent, "suggest", None, resolution.score, resolution.suggestions, term_text,
+                      note=NOTE_SUGGEST)
+    return Answer(query, intent, "unknown", None, resolution.score, (), term_text, note=NOTE_UNKNOWN)
+
+
+def _chatter(query: str, term_text: str) -> Answer:
+    """Not a glossary question."""
+    return Answer(query, "none", "none", term_text=term_text)
 _ENTRY_MARK_RE = re.compile(r"(?:\bentry\b|#|№|\bno\.?\s*\d|\bnumber\b)", re.IGNORECASE)
 
 
@@ -428,8 +431,3 @@ def _split_by_clause(clauses: list[list[str]], i: int, j: int) -> tuple[list[str
 
 def _has_content(text_words: list[str]) -> bool:
     return any(not is_chatter(w) and w not in STOPWORDS for w in strip_cues(text_words))
-
-
-def _short(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

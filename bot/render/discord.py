@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.engine.answers import SHORT_LABELS, Answer, Section
+from bot.engine.answers import NOTE_UNKNOWN, SHORT_LABELS, Answer, Section
 from bot.engine.questions import INTENTS, Intent
 from bot.glossary.model import CATEGORIES, Entry, Glossary
 
@@ -297,15 +297,11 @@ def suggestion_view(suggestions: tuple[Entry, ...] | list[Entry], intent: Intent
 
 def non_answer_text(answer: Answer) -> str:
     """The short message for a did-you-mean, an unknown term or chatter (user text escaped)."""
-    term = echo(answer.term_text) if answer.term_text else ""
-    if answer.status == "suggest":
-        return f"I'm not sure which term you mean by “{term}”. Did you mean one of these?" if term else (
-            "Did you mean one of these?"
-        )
-    if answer.status == "unknown":
-        if term and answer.note and "Which term" not in answer.note:
-            return f"The glossary has no entry for “{term}” yet. Try `/define` with another name, or `/browse`."
-        return "Which term do you mean? Ask again with its name, e.g. “what is phishing?”."
+    if answer.status in ("suggest", "unknown") and answer.note:
+        text = answer.note_text(echo(answer.term_text))
+        if answer.note == NOTE_UNKNOWN:
+            text += " Try `/define` with another name, or `/browse`."
+        return text
     return (
         "Ask me about a security term: “what is phishing?”, “how does XSS work?”, "
         "“how do you defend against ransomware?”, “other names for MFA?”. Or use `/define`."

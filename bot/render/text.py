@@ -44,9 +44,15 @@ def render_text(answer: Answer) -> str:
             asks = " · ".join(SHORT_LABELS[i] for i in answer.next_intents)
             parts.append(f"Ask next: {asks}")
         return "\n\n".join(parts)
+    term = _short(answer.term_text)
     if answer.status == "suggest":
         names = ", ".join(f"{e.term} (#{e.entry})" for e in answer.suggestions)
-        return f"{answer.note} {names}".strip()
+        return f"{answer.note_text(term)} {names}".strip()
     if answer.status == "unknown":
-        return answer.note or "The glossary has no entry for that yet."
+        return answer.note_text(term) or "The glossary has no entry for that yet."
     return HELP_LINE
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
