@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.engine.answers import GlossaryEngine  # noqa: E402
+from bot.engine import GlossaryEngine  # noqa: E402
 from bot.engine.evaluation import evaluate, load_conversations, load_queries  # noqa: E402
 from bot.glossary import load_glossary  # noqa: E402
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.clock import utc_now  # noqa: E402
-from bot.engine.answers import GlossaryEngine  # noqa: E402
+from bot.engine import GlossaryEngine  # noqa: E402
 from bot.engine.evaluation import load_queries  # noqa: E402
 from bot.glossary import load_glossary  # noqa: E402
 from bot.storage.database import Database  # noqa: E402

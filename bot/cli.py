@@ -19,7 +19,7 @@ from bot.glossary.loader import GlossaryError, load_glossary
 from bot.glossary.model import Glossary
 
 if TYPE_CHECKING:
-    from bot.engine.answers import GlossaryEngine
+    from bot.engine import GlossaryEngine
 
 DEFAULT_GLOSSARY_DIR = "glossary_data"
 
@@ -34,7 +34,7 @@ def _load(option: str | None) -> Glossary:
 
 
 def _engine(option: str | None):
-    from bot.engine.answers import GlossaryEngine
+    from bot.engine import GlossaryEngine
 
     return GlossaryEngine(_load(option))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.answers import GlossaryEngine
+from bot.engine import GlossaryEngine
 from bot.glossary import Glossary, load_glossary
 
 ROOT = Path(__file__).resolve().parent.parent

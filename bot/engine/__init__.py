@@ -1,1 +1,10 @@
-"""The glossary engine: normalisation, resolving, question parsing, context and answers."""
+"""The glossary engine: resolving terms, parsing questions, conversation context and answers.
+
+``GlossaryEngine`` is the one entry point: ``engine.ask(text)`` turns a message into an ``Answer``.
+"""
+
+from __future__ import annotations
+
+from bot.engine.answers import Answer, GlossaryEngine
+
+__all__ = ["Answer", "GlossaryEngine"]

@@ -16,7 +16,6 @@ from typing import Literal
 
 from bot.clock import Clock, utc_now
 from bot.engine.context import DEFAULT_IDLE, ConversationStore
-from bot.engine.normalise import words
 from bot.engine.questions import (
     INTENTS,
     Intent,
@@ -32,6 +31,7 @@ from bot.engine.questions import (
 from bot.engine.resolver import Resolution, Resolver
 from bot.engine.vocabulary import STOPWORDS
 from bot.glossary.model import Entry, Glossary
+from bot.text import words
 
 Status = Literal["answer", "suggest", "unknown", "none"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.engine.answers import GlossaryEngine
+from bot.engine import GlossaryEngine
 
 
 @dataclass(slots=True)

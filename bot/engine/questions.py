@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.engine.normalise import MAX_QUERY_CHARS, parse_words
+from bot.text import MAX_QUERY_CHARS, parse_words
 
 Intent = Literal["define", "how", "defend", "aliases", "examples", "related", "none"]
 INTENTS: tuple[Intent, ...] = ("define", "how", "defend", "aliases", "examples", "related", "none")

@@ -32,9 +32,9 @@ from typing import Literal, NamedTuple
 
 from rapidfuzz.distance import OSA
 
-from bot.engine.normalise import MAX_QUERY_CHARS, clean, compact_key, key, name_tokens, singular, stem, words
 from bot.engine.vocabulary import GENERIC, SECURITY_LEXICON, STOPWORDS, TECH_CONTEXT
 from bot.glossary.model import Entry
+from bot.text import MAX_QUERY_CHARS, clean, compact_key, key, name_tokens, singular, stem, words
 
 _uncached_name_tokens = name_tokens.__wrapped__
 _uncached_stem = stem.__wrapped__

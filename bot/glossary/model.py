@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from bot.engine.normalise import identity_key
+from bot.text import identity_key
 
 CATEGORIES: tuple[str, ...] = (
     "AI & ML Security",

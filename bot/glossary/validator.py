@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from bot.engine.normalise import identity_key
 from bot.glossary import fastyaml
 from bot.glossary.model import CATEGORIES, Entry, slugify
+from bot.text import identity_key
 
 try:  # libyaml is an order of magnitude faster; fall back to the pure-Python loader where it is missing.
     _BaseLoader: type = yaml.CSafeLoader

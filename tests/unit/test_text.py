@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine.normalise import compact_key, identity_key, key, singular
+from bot.text import compact_key, identity_key, key, singular
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from unittest import mock
 
 import discord
 
-from bot.engine.answers import GlossaryEngine
+from bot.engine import GlossaryEngine
 from cogs.ask import Ask
 from cogs.define import Define
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.engine.answers import GlossaryEngine
+from bot.engine import GlossaryEngine
 from bot.engine.evaluation import evaluate, load_conversations, load_queries
 
 DATA = Path(__file__).resolve().parents[2] / "data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine.answers import GlossaryEngine
+from bot.engine import GlossaryEngine
 from bot.engine.questions import parse_all
 from bot.engine.resolver import Resolver
 from bot.glossary import load_glossary

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot.engine.answers import GlossaryEngine
+from bot.engine import GlossaryEngine
 from bot.engine.questions import INTENTS
 from bot.glossary import Glossary
 from bot.glossary.model import Entry
