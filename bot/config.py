@@ -2,6 +2,11 @@
 
 Secrets (the Discord token, the user-key secret) come only from the environment or ``.env``; every setting
 is documented in ``.env.example``.
+
+Where data lives by default: the lookup log, settings and term-of-the-day records go to one SQLite file,
+``cyberglossary.sqlite3`` in the user's data directory (``platformdirs.user_data_dir("cyberglossary")``), for the
+bot and for the console alike, never into the directory a command is run from. ``DATABASE_PATH`` overrides it;
+set to empty it means "no database" (console lookups are not logged; ``run`` refuses to start).
 """
 
 from __future__ import annotations
@@ -9,6 +14,36 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "cyberglossary"
+DEFAULT_GLOSSARY_DIR = "glossary_data"
+DATABASE_FILE = "cyberglossary.sqlite3"
+CONSOLE_HISTORY_FILE = "console_history"
+
+
+def user_data_dir() -> Path:
+    """The user's data directory for this app (not created here). Tests replace this function."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_path() -> str:
+    """The database file used when ``DATABASE_PATH`` is not set: in the user's data directory."""
+    return str(user_data_dir() / DATABASE_FILE)
+
+
+def console_history_path() -> Path:
+    """Where the offline console keeps its line history: in the user's data directory."""
+    return user_data_dir() / CONSOLE_HISTORY_FILE
+
+
+def ensure_data_dir(path: str | Path) -> None:
+    """Create the user's data directory if ``path`` lies directly in it (other directories are the user's)."""
+    directory = user_data_dir()
+    if Path(path).parent == directory:
+        directory.mkdir(parents=True, exist_ok=True)
 
 
 class ConfigError(Exception):
@@ -24,8 +59,9 @@ class Settings:
     """Everything the bot process is configured with."""
 
     discord_token: str | None = None
-    glossary_dir: str = "glossary_data"
-    database_path: str = "cyberglossary.sqlite3"
+    glossary_dir: str = DEFAULT_GLOSSARY_DIR
+    database_path: str = field(default_factory=default_database_path)
+    """The SQLite file; empty means no database (see the module docstring)."""
     dev_guild_id: int | None = None
     owner_ids: frozenset[int] = field(default_factory=frozenset)
     log_level: str = "INFO"
@@ -101,8 +137,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     token = (env.get("DISCORD_TOKEN") or "").strip() or None
     return Settings(
         discord_token=token,
-        glossary_dir=(env.get("GLOSSARY_DIR") or "glossary_data").strip(),
-        database_path=(env.get("DATABASE_PATH") or "cyberglossary.sqlite3").strip(),
+        glossary_dir=(env.get("GLOSSARY_DIR") or "").strip() or DEFAULT_GLOSSARY_DIR,
+        database_path=env["DATABASE_PATH"].strip() if "DATABASE_PATH" in env else default_database_path(),
         dev_guild_id=_int(env, "DEV_GUILD_ID", None, minimum=1),
         owner_ids=_ids(env, "OWNER_IDS"),
         log_level=level,

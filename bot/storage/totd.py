@@ -18,7 +18,6 @@ CLAIMED = "claimed"
 SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
-STATUSES = (CLAIMED, SENDING, SENT, FAILED)
 
 
 def _ts(value: datetime) -> str:
