@@ -33,5 +33,10 @@ def data_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _lookup_log_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Console commands log lookups; in tests they go to a temporary database, never into the work tree."""
+    """Console commands log lookups; in tests they go to a temporary database, never into the work tree.
+
+    The user data directory (default database, console history) points into tmp_path as well, for this process
+    and for any subprocess a test starts (platformdirs honours ``XDG_DATA_HOME``).
+    """
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "lookups.sqlite3"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
