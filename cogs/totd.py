@@ -63,7 +63,7 @@ class TermOfTheDay(commands.Cog):
         try:
             await self.service.run_due_now(self.post)
         except Exception:
-            log.exception("totd: posting what is due failed; trying again in %d s", POLL_SECONDS)
+            log.exception("totd: posting what is due failed; trying again on the next run")
 
     @post_due.before_loop
     async def _wait_until_ready(self) -> None:

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.engine import GlossaryEngine
 from bot.storage.lookups import StatsSummary
+from cogs import admin as admin_module
 from cogs.admin import Admin
 from tests.unit.discord_ui.mocks import mock_bot, mock_interaction
 
@@ -45,7 +46,8 @@ async def test_stats_defers_before_the_database(engine: GlossaryEngine) -> None:
     bot.lookups = mock.AsyncMock()
     bot.lookups.flush.side_effect = lambda: order.append("flush")
     empty = StatsSummary(days=30, total=0, answered=0, per_day=[], top_terms=[], top_unanswered=[])
-    with mock.patch("cogs.admin.summary", mock.AsyncMock(return_value=empty)):
+    # patch the module object Admin came from (load_extension in other tests puts a fresh copy in sys.modules)
+    with mock.patch.object(admin_module, "summary", mock.AsyncMock(return_value=empty)):
         await Admin.stats.callback(Admin(bot), interaction, 30)
     assert order == ["defer", "flush"]
     assert interaction.followup.send.call_args.kwargs["ephemeral"] is True
