@@ -1,41 +1,50 @@
-"""The ``commands.Bot`` subclass: opens the database, loads the glossary, loads the cogs, answers.
+"""The ``commands.Bot`` subclass, lifecycle only: open the database, load the glossary, wire the shared
+services, load the cogs, sync commands; on close stop the cogs, then flush the lookup log and close the database.
 
-Shared reply helpers live here so that every path (slash command, button, select, chat message) renders,
-rate-limits and logs the same way.
+Replying and logging a lookup is ``bot.discord_ui.replies.ReplyService`` (``bot.replies``); the daily term is
+``bot.totd.TotdService`` (``bot.totd_service``) driven by the TOTD cog; slash-command errors go through
+``bot.discord_ui.tree.GlossaryTree``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
 import json
 import logging
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
 
 from bot.clock import Clock, utc_now
 from bot.config import Settings
-from bot.engine.answers import Answer, GlossaryEngine
-from bot.engine.questions import Intent
+from bot.discord_ui.items import DYNAMIC_ITEMS
+from bot.discord_ui.replies import ReplyService
+from bot.discord_ui.tree import GlossaryTree
+from bot.engine import GlossaryEngine
 from bot.glossary.loader import load_glossary
 from bot.glossary.model import Glossary
-from bot.ratelimit import RateLimiter
-from bot.render.discord import DYNAMIC_ITEMS, NO_MENTIONS, answer_embed, answer_view, non_answer_text, suggestion_view
+from bot.render.discord import NO_MENTIONS
 from bot.storage.database import Database
-from bot.storage.lookups import LookupLog, LookupRecord, prune, user_key
+from bot.storage.lookups import LookupLog, prune
 from bot.storage.settings import SettingsStore
-
-if TYPE_CHECKING:
-    from bot.totd import TotdScheduler
+from bot.totd import TotdService
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("cogs.define", "cogs.ask", "cogs.admin", "cogs.totd")
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """The gateway intents the bot needs: guilds, guild and DM messages, message content only when configured."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = settings.message_content
+    return intents
 
 
 class GlossaryBot(commands.Bot):
@@ -46,7 +55,9 @@ class GlossaryBot(commands.Bot):
     db: Database
     store: SettingsStore
     lookups: LookupLog
-    totd: TotdScheduler | None
+    replies: ReplyService
+    totd_service: TotdService
+    tree: GlossaryTree  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -56,32 +67,25 @@ class GlossaryBot(commands.Bot):
         glossary: Glossary | None = None,
         **options: object,
     ) -> None:
-        intents = discord.Intents.none()
-        intents.guilds = True
-        intents.guild_messages = True
-        intents.dm_messages = True
-        intents.message_content = settings.message_content
         super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=intents,
+            command_prefix=commands.when_mentioned,  # text commands (the owner's "@bot sync") need a mention
+            intents=intents_for(settings),
             allowed_mentions=NO_MENTIONS,
             help_command=None,
             owner_ids=set(settings.owner_ids) or None,
+            tree_cls=GlossaryTree,
             **options,  # type: ignore[arg-type]
         )
         self.settings = settings
         self.clock = clock
         self._preloaded_glossary = glossary
-        self.rate_limiter = RateLimiter(settings.rate_limit_count, settings.rate_limit_seconds, clock=clock)
-        self._user_secret = b""
-        self.totd = None
         self._shutdown: asyncio.Future[None] | None = None
         self.synced: str | None = None
-        """What the last start did about commands: "synced" or "unchanged"."""
+        """What the last sync did about commands: "synced" or "unchanged"."""
 
     # -- start and stop --------------------------------------------------------------------------------------
     async def setup_hook(self) -> None:
-        """Load the glossary, open the database, load the cogs, sync commands if they changed."""
+        """Load the glossary, open the database, wire the services, load the cogs, sync commands if changed."""
         self.glossary = self._preloaded_glossary or load_glossary(self.settings.glossary_dir)
         self.engine = GlossaryEngine(
             self.glossary, idle=timedelta(minutes=self.settings.context_idle_minutes), clock=self.clock
@@ -89,14 +93,19 @@ class GlossaryBot(commands.Bot):
         self.db = await Database.open(self.settings.database_path)
         self.store = SettingsStore(self.db, clock=self.clock)
         await self.store.load_channels()
-        self._user_secret = await self._load_user_secret()
         self.lookups = LookupLog(self.db)
         await self.lookups.start()
         removed = await prune(self.db, self.settings.retention_days, clock=self.clock)
         if removed:
             log.info("pruned %d lookups older than %d days", removed, self.settings.retention_days)
-        gc.collect()
-        gc.freeze()  # the glossary and its index live as long as the process: keep the cyclic GC off them
+        self.replies = ReplyService(
+            self.engine,
+            self.lookups,
+            user_secret=await self._load_user_secret(),
+            raw_user_ids=self.settings.store_raw_user_ids,
+            clock=self.clock,
+        )
+        self.totd_service = TotdService(self.db, self.glossary, clock=self.clock)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
@@ -112,7 +121,8 @@ class GlossaryBot(commands.Bot):
         return stored.encode()
 
     async def close(self) -> None:
-        """Stop the scheduler, close the gateway, then flush the lookup log and close the database.
+        """Unload the cogs (stopping the TOTD loop), close the gateway, then flush the lookup log and close the
+        database.
 
         Safe to call several times and concurrently (a signal handler and ``async with`` both call it): the
         shutdown runs once and every caller waits for the same one, so the database is never closed under a
@@ -123,9 +133,10 @@ class GlossaryBot(commands.Bot):
         await asyncio.shield(self._shutdown)
 
     async def _shut_down(self) -> None:
-        if self.totd is not None:
-            await self.totd.stop()
         await super().close()
+        replies = getattr(self, "replies", None)
+        if replies is not None:
+            replies.close()
         lookups = getattr(self, "lookups", None)
         if lookups is not None:
             await lookups.close()
@@ -133,10 +144,6 @@ class GlossaryBot(commands.Bot):
         db = getattr(self, "db", None)
         if db is not None:
             await db.close()
-
-    async def on_message(self, message: discord.Message) -> None:
-        """Chat is handled by the ask cog; there are no prefix commands to process."""
-        return
 
     # -- command sync ----------------------------------------------------------------------------------------
     def commands_hash(self, guild: discord.abc.Snowflake | None) -> str:
@@ -146,9 +153,16 @@ class GlossaryBot(commands.Bot):
         )
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
-    async def sync_commands(self, *, force: bool = False) -> str:
-        """Sync slash commands when their definitions changed since the last sync (or when forced)."""
-        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+    async def sync_commands(
+        self, *, force: bool = False, guild_id: int | None = None, everywhere: bool = False
+    ) -> str:
+        """Sync slash commands when their definitions changed since the last sync (or when forced).
+
+        By default the scope is the development guild when DEV_GUILD_ID is set, else global; ``guild_id`` syncs
+        that guild (with the global commands copied to it), ``everywhere`` syncs the global commands.
+        """
+        target = guild_id if guild_id is not None else (None if everywhere else self.settings.dev_guild_id)
+        guild = discord.Object(target) if target else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
         scope = f"guild:{guild.id}" if guild is not None else "global"
@@ -163,62 +177,3 @@ class GlossaryBot(commands.Bot):
         self.synced = "synced"
         log.info("synced %d slash commands (%s)", len(synced), scope)
         return self.synced
-
-    # -- shared reply path -----------------------------------------------------------------------------------
-    def log_lookup(
-        self,
-        answer: Answer,
-        *,
-        source: str,
-        guild_id: int | None,
-        channel_id: int | None,
-        user_id: int | None,
-    ) -> None:
-        """Queue a lookup row; never blocks the reply."""
-        key = user_key(user_id, self._user_secret, raw=self.settings.store_raw_user_ids)
-        self.lookups.record(
-            LookupRecord.of(answer, at=self.clock(), source=source, guild_id=guild_id, channel_id=channel_id,
-                            user_key=key)
-        )
-
-    def render(self, answer: Answer) -> dict[str, object]:
-        """Keyword arguments for send/reply: embed and view, or content and suggestion buttons."""
-        if answer.status == "answer" and answer.entry is not None:
-            kwargs: dict[str, object] = {"embed": answer_embed(answer)}
-            view = answer_view(answer, self.glossary)
-            if view is not None:
-                kwargs["view"] = view
-            return kwargs
-        if answer.status == "suggest" and answer.suggestions:
-            return {"content": non_answer_text(answer), "view": suggestion_view(answer.suggestions, answer.intent)}
-        return {"content": non_answer_text(answer)}
-
-    async def respond(self, interaction: discord.Interaction, answer: Answer, *, source: str) -> None:
-        """Answer an interaction: public for answers, ephemeral for did-you-mean and misses; then log."""
-        self.log_lookup(  # queued first: a reply that fails to send still leaves its log row
-            answer,
-            source=source,
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id,
-            user_id=interaction.user.id if interaction.user else None,
-        )
-        kwargs = self.render(answer)
-        ephemeral = answer.status != "answer"
-        if interaction.response.is_done():
-            await interaction.followup.send(**kwargs, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)  # type: ignore[arg-type]
-        else:
-            await interaction.response.send_message(**kwargs, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)  # type: ignore[arg-type]
-
-    async def answer_entry_interaction(
-        self, interaction: discord.Interaction, entry_number: int, intent: Intent, *, source: str
-    ) -> None:
-        """A button or select asked a question about a known entry."""
-        entry = self.glossary.by_number(entry_number)
-        if entry is None:
-            await interaction.response.send_message(
-                "That entry is no longer in the glossary.", ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            return
-        answer = self.engine.answer_for(entry, intent, query=f"#{entry_number} {intent}")
-        self.engine.conversations.remember((interaction.user.id, interaction.channel_id), entry)
-        await self.respond(interaction, answer, source=source)

@@ -1,25 +1,22 @@
-"""Render answers for Discord: embeds within Discord's limits, FAQ buttons, a related-terms select,
-"did you mean" buttons and category browsing.
+"""Render answers for Discord: pure builders, no callbacks and no state.
 
-Buttons and selects are ``DynamicItem``s whose custom_id carries everything needed (intent, entry number,
-page), so they keep working after a restart without any stored state.
+Embeds within Discord's limits (an answer, the term of the day, a page of a category), the short texts (did you
+mean, unknown term, chatter, TOTD status), and the *contents* of the components: which FAQ buttons an answer offers,
+the related-terms options, the "did you mean" buttons and the paging of a category listing. The components
+themselves (``DynamicItem``s whose custom_id carries everything a click needs) and what a click does live in
+``bot.discord_ui``.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
 import discord
 
 from bot.engine.answers import NOTE_UNKNOWN, SHORT_LABELS, Answer, Section
-from bot.engine.questions import INTENTS, Intent
+from bot.engine.questions import Intent
 from bot.glossary.model import CATEGORIES, Entry, Glossary
-
-if TYPE_CHECKING:
-    from bot.client import GlossaryBot
-
-log = logging.getLogger(__name__)
+from bot.totd import TotdStatus
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -33,6 +30,11 @@ EMBED_TOTAL_MAX = 6000
 BUTTON_LABEL_MAX = 80
 SELECT_LABEL_MAX = 100
 PAGE_SIZE = 15
+FAQ_BUTTONS = 5
+SUGGESTION_BUTTONS = 5
+SELECT_OPTIONS_MAX = 25
+FAQ_ORDER: tuple[Intent, ...] = ("define", "how", "defend", "aliases", "examples")
+DEFAULT_COLOUR = 0x5865F2
 
 CATEGORY_COLOURS = {
     "AI & ML Security": 0x8E44AD,
@@ -92,7 +94,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
     """The embed for an answered question, always within Discord's limits."""
     entry = answer.entry
     assert entry is not None, "answer_embed needs an answer with an entry"
-    colour = discord.Colour(CATEGORY_COLOURS.get(entry.category, 0x5865F2))
+    colour = discord.Colour(CATEGORY_COLOURS.get(entry.category, DEFAULT_COLOUR))
     embed = discord.Embed(title=cut(entry.term, TITLE_MAX), colour=colour)
     footer = cut(f"{entry.label} · {entry.category}", FOOTER_MAX)
     sections = list(answer.sections)
@@ -119,45 +121,9 @@ def answer_embed(answer: Answer) -> discord.Embed:
     return embed
 
 
-async def reply_privately(interaction: discord.Interaction, text: str) -> None:
-    """An ephemeral, mention-free reply, whether or not the interaction was already answered."""
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-
-
-PERMISSION_ERRORS = (
-    discord.app_commands.MissingPermissions,
-    discord.app_commands.NoPrivateMessage,
-    discord.app_commands.CheckFailure,
-)
-
-
-async def report_command_error(
-    interaction: discord.Interaction, error: discord.app_commands.AppCommandError, *, unchanged: str = ""
-) -> None:
-    """A cog's error handler: a short private message, never a traceback in front of the user (logged).
-
-    ``unchanged`` tells what stayed as it was ("your settings are unchanged").
-    """
-    if isinstance(error, PERMISSION_ERRORS):
-        await reply_privately(interaction, "You need the Manage Server permission in a server for that.")
-        return
-    name = interaction.command.qualified_name if interaction.command else "?"
-    log.exception("command /%s failed", name, exc_info=error)
-    detail = f"; {unchanged}" if unchanged else ""
-    await reply_privately(interaction, f"Something went wrong{detail}. Please try again.")
-
-
-def embed_size(embed: discord.Embed) -> int:
-    """Characters Discord counts towards the 6000 limit."""
-    return len(embed)
-
-
 def totd_embed(entry: Entry, local_date_text: str) -> discord.Embed:
     """The term-of-the-day post: term, number, category, definition, short description, one example."""
-    colour = discord.Colour(CATEGORY_COLOURS.get(entry.category, 0x5865F2))
+    colour = discord.Colour(CATEGORY_COLOURS.get(entry.category, DEFAULT_COLOUR))
     description = entry.description.split(". ")
     short = cut(". ".join(description[:2]).rstrip(".") + ".", 700)
     embed = discord.Embed(
@@ -171,108 +137,60 @@ def totd_embed(entry: Entry, local_date_text: str) -> discord.Embed:
     return embed
 
 
-# -- components --------------------------------------------------------------------------------------------
 
 
-class FAQButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cg:faq:(?P<intent>[a-z]+):(?P<entry>\d+)"):
-    """A button that asks one FAQ question about one entry ("How does it work?", or a suggested term)."""
-
-    def __init__(self, intent: Intent, entry_number: int, *, label: str | None = None, primary: bool = False):
-        self.intent: Intent = intent if intent in INTENTS else "define"
-        self.entry_number = entry_number
-        super().__init__(
-            discord.ui.Button(
-                label=cut(label or SHORT_LABELS.get(self.intent, "Define"), BUTTON_LABEL_MAX),
-                style=discord.ButtonStyle.primary if primary else discord.ButtonStyle.secondary,
-                custom_id=f"cg:faq:{self.intent}:{entry_number}",
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any, /
-    ) -> FAQButton:
-        return cls(match["intent"], int(match["entry"]), label=item.label)
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot: GlossaryBot = interaction.client  # type: ignore[assignment]
-        await bot.answer_entry_interaction(interaction, self.entry_number, self.intent, source="button")
+# -- component contents ---------------------------------------------------------------------------------------
 
 
-class RelatedSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"cg:rel:(?P<entry>\d+)"):
-    """A select listing an entry's related terms; choosing one answers it."""
+@dataclass(frozen=True, slots=True)
+class FaqChoice:
+    """One button's worth: ask ``intent`` about entry ``entry``, shown as ``label``."""
 
-    def __init__(self, entry_number: int, options: list[discord.SelectOption] | None = None) -> None:
-        self.entry_number = entry_number
-        super().__init__(
-            discord.ui.Select(
-                placeholder="Related terms…",
-                custom_id=f"cg:rel:{entry_number}",
-                options=options or [discord.SelectOption(label="(none)", value="0")],
-                min_values=1,
-                max_values=1,
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select, match: Any, /
-    ) -> RelatedSelect:
-        return cls(int(match["entry"]), list(item.options))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot: GlossaryBot = interaction.client  # type: ignore[assignment]
-        values = self.item.values
-        if not values or not values[0].isdigit():
-            await interaction.response.send_message("Pick a term from the list.", ephemeral=True)
-            return
-        await bot.answer_entry_interaction(interaction, int(values[0]), "define", source="select")
+    intent: Intent
+    entry: int
+    label: str
+    primary: bool = False
 
 
-class BrowseButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cg:browse:(?P<cat>\d+):(?P<page>\d+)"):
-    """Previous/next page of a category listing."""
+@dataclass(frozen=True, slots=True)
+class BrowsePage:
+    """One page of a category listing: the embed and where the previous/next buttons lead."""
 
-    def __init__(self, category_index: int, page: int, *, label: str = "Next ▶", disabled: bool = False) -> None:
-        self.category_index = category_index
-        self.page = page
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"cg:browse:{category_index}:{page}",
-                disabled=disabled,
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any, /
-    ) -> BrowseButton:
-        return cls(int(match["cat"]), int(match["page"]), label=item.label or "Next ▶")
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot: GlossaryBot = interaction.client  # type: ignore[assignment]
-        embed, view = browse_page(bot.glossary, self.category_index, self.page)
-        await interaction.response.edit_message(embed=embed, view=view)
+    embed: discord.Embed
+    category_index: int
+    page: int
+    pages: int
 
 
-DYNAMIC_ITEMS = (FAQButton, RelatedSelect, BrowseButton)
+def faq_label(intent: Intent) -> str:
+    """The short button label of an FAQ question ("How does it work?")."""
+    return cut(SHORT_LABELS.get(intent, "Define"), BUTTON_LABEL_MAX)
 
 
-def answer_view(answer: Answer, glossary: Glossary) -> discord.ui.View | None:
-    """FAQ buttons for the entry's other questions and a select for related terms."""
+def faq_choices(answer: Answer) -> list[FaqChoice]:
+    """The entry's other FAQ questions (not the one just answered), in a fixed order."""
     entry = answer.entry
     if entry is None:
-        return None
-    view = discord.ui.View(timeout=None)
-    intents: list[Intent] = [i for i in ("define", "how", "defend", "aliases", "examples") if i != answer.intent]
-    for intent in intents[:5]:
-        view.add_item(FAQButton(intent, entry.entry))
-    options = []
-    seen: set[int] = set()
+        return []
+    intents = [i for i in FAQ_ORDER if i != answer.intent][:FAQ_BUTTONS]
+    return [FaqChoice(i, entry.entry, faq_label(i)) for i in intents]
+
+
+def suggestion_choices(suggestions: tuple[Entry, ...] | list[Entry], intent: Intent = "define") -> list[FaqChoice]:
+    """One "did you mean" button per suggested entry (the first one primary), at most five."""
+    return [
+        FaqChoice(intent, entry.entry, cut(entry.term, BUTTON_LABEL_MAX), primary=i == 0)
+        for i, entry in enumerate(list(suggestions)[:SUGGESTION_BUTTONS])
+    ]
+
+
+def related_options(entry: Entry, glossary: Glossary) -> list[discord.SelectOption]:
+    """Select options for the entry's related terms that the glossary has (each once, not the entry itself)."""
+    options: list[discord.SelectOption] = []
+    seen = {entry.entry}
     for name in entry.related:
         target = glossary.by_name(name)
-        if target is None or target.entry in seen or target.entry == entry.entry:
+        if target is None or target.entry in seen:
             continue
         seen.add(target.entry)
         options.append(
@@ -282,17 +200,29 @@ def answer_view(answer: Answer, glossary: Glossary) -> discord.ui.View | None:
                 description=cut(target.definition, 100),
             )
         )
-    if options:
-        view.add_item(RelatedSelect(entry.entry, options[:25]))
-    return view
+    return options[:SELECT_OPTIONS_MAX]
 
 
-def suggestion_view(suggestions: tuple[Entry, ...] | list[Entry], intent: Intent = "define") -> discord.ui.View:
-    """One button per suggested entry ("Did you mean"), up to 5."""
-    view = discord.ui.View(timeout=None)
-    for i, entry in enumerate(list(suggestions)[:5]):
-        view.add_item(FAQButton(intent, entry.entry, label=entry.term, primary=i == 0))
-    return view
+def browse_page(glossary: Glossary, category_index: int, page: int) -> BrowsePage:
+    """One page of a category's entries (index into ``glossary.categories()``; both clamped to what exists)."""
+    categories = glossary.categories() or list(CATEGORIES)
+    category_index = max(0, min(category_index, len(categories) - 1))
+    category = categories[category_index]
+    entries = glossary.in_category(category)
+    pages = max(1, (len(entries) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = max(0, min(page, pages - 1))
+    chunk = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    lines = [f"`{e.entry:03d}` **{e.term}**: {cut(e.definition, 150)}" for e in chunk]
+    embed = discord.Embed(
+        title=cut(category, TITLE_MAX),
+        description=cut("\n".join(lines) or "No entries.", DESCRIPTION_MAX),
+        colour=discord.Colour(CATEGORY_COLOURS.get(category, DEFAULT_COLOUR)),
+    )
+    embed.set_footer(text=f"Page {page + 1}/{pages} · {len(entries)} entries · /define TERM for a full entry")
+    return BrowsePage(embed, category_index, page, pages)
+
+
+# -- short texts ----------------------------------------------------------------------------------------------
 
 
 def non_answer_text(answer: Answer) -> str:
@@ -308,23 +238,20 @@ def non_answer_text(answer: Answer) -> str:
     )
 
 
-def browse_page(glossary: Glossary, category_index: int, page: int) -> tuple[discord.Embed, discord.ui.View]:
-    """One page of a category's entries with previous/next buttons."""
-    categories = glossary.categories() or list(CATEGORIES)
-    category_index = max(0, min(category_index, len(categories) - 1))
-    category = categories[category_index]
-    entries = glossary.in_category(category)
-    pages = max(1, (len(entries) + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = max(0, min(page, pages - 1))
-    chunk = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    lines = [f"`{e.entry:03d}` **{e.term}**: {cut(e.definition, 150)}" for e in chunk]
-    embed = discord.Embed(
-        title=cut(category, TITLE_MAX),
-        description=cut("\n".join(lines) or "No entries.", DESCRIPTION_MAX),
-        colour=discord.Colour(CATEGORY_COLOURS.get(category, 0x5865F2)),
-    )
-    embed.set_footer(text=f"Page {page + 1}/{pages} · {len(entries)} entries · /define TERM for a full entry")
-    view = discord.ui.View(timeout=None)
-    view.add_item(BrowseButton(category_index, max(0, page - 1), label="◀ Previous", disabled=page == 0))
-    view.add_item(BrowseButton(category_index, min(pages - 1, page + 1), label="Next ▶", disabled=page >= pages - 1))
-    return embed, view
+def totd_status_text(status: TotdStatus, channel_mention: str | None) -> str:
+    """A server's term-of-the-day settings, next and last post and last error, for the admin commands."""
+    if not status.enabled:
+        lines = ["The term of the day is **off**. Switch it on with `/glossary totd set`."]
+    else:
+        lines = [f"Posting daily at **{status.time}** ({status.tz}) in {channel_mention}."]
+        if status.next_post is not None:
+            when = status.next_post.strftime("%Y-%m-%d %H:%M %Z")
+            term = f": {status.next_entry.term}" if status.next_entry else ""
+            lines.append(f"Next post: {when}{term}")
+    last = status.last_post
+    if last is not None:
+        lines.append(f"Last post: {last.local_date.isoformat()}, {last.term or f'entry {last.entry}'} ({last.status})")
+    if status.last_error:
+        at = status.last_error_at.strftime("%Y-%m-%d %H:%M UTC") if status.last_error_at else ""
+        lines.append(f"Last error: {cut(status.last_error, 300)} {at}".rstrip())
+    return "\n".join(lines)

@@ -6,20 +6,36 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bot.client import GlossaryBot
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.glossary import Glossary
 
-from .fake_discord import FakeDiscord
+from .fake_discord import FakeDiscord, FakeInteraction
+from .fake_discord_world import FakeUser
+
+INTERACTION_RESPONSE_DEFERRED = 5
+EPHEMERAL = 1 << 6
+
+
+TOTD_POLL_SECONDS = 1.0
 
 
 class FastGlossaryBot(GlossaryBot):
-    """The production bot; only discord.py's 5 s pause before a re-IDENTIFY is skipped."""
+    """The production bot; only discord.py's 5 s pause before a re-IDENTIFY is skipped, and the term-of-the-day
+    loop asks what is due every second instead of every 30 (so a test need not wait half a minute)."""
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         return None
+
+    async def setup_hook(self) -> None:
+        """The production setup, then the faster TOTD poll."""
+        await super().setup_hook()
+        totd = self.get_cog("TermOfTheDay")  # loaded as an extension: its own module object, so no isinstance
+        assert totd is not None
+        totd.post_due.change_interval(seconds=TOTD_POLL_SECONDS)  # type: ignore[attr-defined]
 
 
 def settings_for(fd: FakeDiscord, tmp_path: Path, **changes: object) -> Settings:
@@ -41,3 +57,30 @@ async def running_bot(
     bot = FastGlossaryBot(settings, glossary=glossary, clock=clock, guild_ready_timeout=0.1)
     async with fd.run_client(bot):
         yield bot
+
+
+async def reply_text(fd: FakeDiscord, interaction: FakeInteraction) -> str:
+    """The text the user finally sees for an interaction: the response, or the message that replaced a defer."""
+    await fd.wait_for_callback(interaction)
+    if interaction.response_type == INTERACTION_RESPONSE_DEFERRED:
+        message = await fd.wait_for_response_message(interaction)
+        return str(message.get("content") or "")
+    return str((interaction.response_data or {}).get("content") or "")
+
+
+async def refused_for_lack_of_manage_server(
+    fd: FakeDiscord, command: str, options: dict[str, Any], *, user: FakeUser | None = None
+) -> bool:
+    """Whether a member without Manage Server is refused ``command``, whichever layer refuses.
+
+    Discord itself hides a command whose ``default_member_permissions`` the member lacks (an emulator that
+    enforces it refuses to send the interaction); otherwise the bot's own ``has_permissions`` check must answer
+    privately that Manage Server is needed.
+    """
+    try:
+        interaction = await fd.send_slash_command(command, options, user=user or fd.user)
+    except (PermissionError, LookupError, ValueError):
+        return True
+    text = await reply_text(fd, interaction)
+    flags = (interaction.response_data or {}).get("flags", 0)
+    return "Manage Server" in text and bool(flags & EPHEMERAL)

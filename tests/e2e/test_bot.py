@@ -10,11 +10,14 @@ import discord
 import pytest
 
 from bot.glossary import Glossary
+from bot.render.discord import PAGE_SIZE
 
-from .bot_fixtures import running_bot, settings_for
+from .bot_fixtures import refused_for_lack_of_manage_server, reply_text, running_bot, settings_for
 from .fake_discord import FakeDiscord
 
 CHANNEL_MESSAGES = r"/channels/\d+/messages"
+GUILD_COMMANDS = r"/applications/\d+/guilds/\d+/commands"
+MANAGE_GUILD = 1 << 5
 
 
 def lookups(path: str) -> list[tuple[Any, ...]]:
@@ -42,18 +45,26 @@ async def test_login_ready_and_command_sync(fake_discord: FakeDiscord, tmp_path:
         intents = discord.Intents._from_value(fake_discord.identifies[-1]["intents"])
         assert not intents.message_content and intents.guild_messages and intents.dm_messages
         assert bot.synced == "synced"
-        names = {c["name"] for c in fake_discord.commands(fake_discord.guild.id)}
-        assert {"define", "ask", "random", "browse", "glossary"} <= names
-    syncs = len(fake_discord.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands"))
+        registered = {c["name"]: c for c in fake_discord.commands(fake_discord.guild.id)}
+        assert {"define", "ask", "random", "browse", "glossary", "totd"} <= set(registered)
+        admin = registered["glossary"]
+        assert int(admin["default_member_permissions"]) == MANAGE_GUILD  # hidden from members without it
+        groups = {o["name"]: o for o in admin["options"]}
+        assert {o["name"] for o in groups["totd"]["options"]} == {"set", "off", "status", "preview"}
+        assert [o["name"] for o in registered["totd"]["options"]] == ["today"]  # public
+        assert registered["totd"].get("default_member_permissions") is None
+    syncs = len(fake_discord.find_requests("PUT", GUILD_COMMANDS))
     assert syncs == 1
     # A restart with the same definitions does not sync again.
     async with running_bot(fake_discord, settings, glossary) as bot:
         assert bot.synced == "unchanged"
-    assert len(fake_discord.find_requests("PUT", r"/applications/\d+/guilds/\d+/commands")) == 1
+    assert len(fake_discord.find_requests("PUT", GUILD_COMMANDS)) == 1
 
 
 async def test_define_autocomplete_and_buttons(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
     settings = settings_for(fake_discord, tmp_path)
+    phishing = glossary.by_name("Phishing")
+    assert phishing is not None
     async with running_bot(fake_discord, settings, glossary):
         typing = await fake_discord.send_autocomplete("define", {"term": "phish"}, "term")
         await fake_discord.wait_for_callback(typing)
@@ -66,23 +77,23 @@ async def test_define_autocomplete_and_buttons(fake_discord: FakeDiscord, tmp_pa
         assert asked.response_type == 4
         data = asked.response_data or {}
         assert data["embeds"][0]["title"] == "Phishing"
-        assert "Entry № 152" in data["embeds"][0]["footer"]["text"]
+        assert phishing.label in data["embeds"][0]["footer"]["text"]
         assert data["allowed_mentions"] == {"parse": []}
         message = await fake_discord.wait_for_response_message(asked)
 
-        pressed = await fake_discord.click_button(message, "cg:faq:defend:152")
+        pressed = await fake_discord.click_button(message, f"cg:faq:defend:{phishing.entry}")
         await fake_discord.wait_for_callback(pressed)
         answer = (pressed.response_data or {})["embeds"][0]
         assert answer["title"] == "Phishing" and "How to defend" in answer["description"]
 
         related = next(o["value"] for row in message["components"] for c in row["components"]
-                       if c.get("custom_id") == "cg:rel:152" for o in c["options"])
-        chosen = await fake_discord.choose_select(message, "cg:rel:152", [related])
+                       if c.get("custom_id") == f"cg:rel:{phishing.entry}" for o in c["options"])
+        chosen = await fake_discord.choose_select(message, f"cg:rel:{phishing.entry}", [related])
         await fake_discord.wait_for_callback(chosen)
         assert (chosen.response_data or {})["embeds"][0]["title"] == glossary.by_number(int(related)).term
     rows = lookups(settings.database_path)
     assert [r[0] for r in rows] == ["slash", "button", "select"]  # autocomplete keystrokes are not lookups
-    assert rows[0][3] == 152 and rows[1][2] == "defend"
+    assert rows[0][3] == phishing.entry and rows[1][2] == "defend"
 
 
 async def test_unsure_and_unknown_define(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
@@ -101,6 +112,8 @@ async def test_unsure_and_unknown_define(fake_discord: FakeDiscord, tmp_path: Pa
 
 async def test_mention_question_and_follow_up(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
     settings = settings_for(fake_discord, tmp_path)
+    phishing = glossary.by_name("Phishing")
+    assert phishing is not None
     async with running_bot(fake_discord, settings, glossary):
         first = await mention(fake_discord, "what is phishing?")
         assert embed_of(first)["title"] == "Phishing"
@@ -117,7 +130,8 @@ async def test_mention_question_and_follow_up(fake_discord: FakeDiscord, tmp_pat
         assert len(fake_discord.sent_messages(fake_discord.channel)) == before + 1
     rows = lookups(settings.database_path)
     assert [(r[0], r[2], r[3]) for r in rows] == [
-        ("chat", "define", 152), ("chat", "defend", 152), ("chat", "none", None), ("chat", "none", None)
+        ("chat", "define", phishing.entry), ("chat", "defend", phishing.entry), ("chat", "none", None),
+        ("chat", "none", None),
     ]
     assert rows[0][4] and rows[0][4] != str(fake_discord.user.id)  # pseudonymous user key, not the raw ID
 
@@ -188,9 +202,9 @@ async def test_opted_in_channel_answers_without_mention(
 ) -> None:
     settings = settings_for(fake_discord, tmp_path, message_content=True)
     async with running_bot(fake_discord, settings, glossary):
-        denied = await fake_discord.send_slash_command("glossary channels add", {"channel": fake_discord.channel})
-        await fake_discord.wait_for_callback(denied)
-        assert "Manage Server" in (denied.response_data or {})["content"]
+        assert await refused_for_lack_of_manage_server(
+            fake_discord, "glossary channels add", {"channel": fake_discord.channel}
+        )
         added = await fake_discord.send_slash_command(
             "glossary channels add", {"channel": fake_discord.channel}, user=fake_discord.owner
         )
@@ -228,7 +242,8 @@ async def test_stats_command(fake_discord: FakeDiscord, tmp_path: Path, glossary
         await mention(fake_discord, "what is a nonce")
         stats = await fake_discord.send_slash_command("glossary stats", {}, user=fake_discord.owner)
         await fake_discord.wait_for_callback(stats)
-        text = (stats.response_data or {})["content"]
+        assert stats.response_type == 5  # deferred before the database work
+        text = await reply_text(fake_discord, stats)
         assert "Cross-Site Scripting" in text and "what is a nonce" in text and "50% answer rate" in text
 
 
@@ -257,7 +272,10 @@ async def test_sigterm_flushes_the_log(fake_discord: FakeDiscord, tmp_path: Path
         await mention(fake_discord, q)
     os.kill(os.getpid(), signal.SIGTERM)
     assert await asyncio.wait_for(task, timeout=15) == 0
-    assert [r[3] for r in lookups(settings.database_path)] == [26, 28, 29]
+    expected = [glossary.by_name(name) for name in ("Cross-Site Scripting", "Cross-Site Request Forgery",
+                                                    "Server-Side Request Forgery")]
+    assert [r[3] for r in lookups(settings.database_path)] == [e.entry for e in expected if e is not None]
+    assert len(expected) == 3 and None not in expected
 
 
 async def test_rejected_token_is_one_clear_line(
@@ -283,19 +301,46 @@ async def test_unusable_database_is_one_clear_line(
 
 
 async def test_browse_pages_with_buttons(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    category = "Cryptography"
+    index = glossary.categories().index(category)
+    pages = -(-len(glossary.in_category(category)) // PAGE_SIZE)
+    assert pages >= 2, "the test needs a category with more than one page"
     async with running_bot(fake_discord, settings_for(fake_discord, tmp_path), glossary):
-        typing = await fake_discord.send_autocomplete("browse", {"category": "crypt"}, "category")
-        await fake_discord.wait_for_callback(typing)
-        assert [c["value"] for c in typing.choices or []] == ["Cryptography"]
-        shown = await fake_discord.send_slash_command("browse", {"category": "cryptography"})
+        browse = fake_discord.find_command("browse", guild_id=fake_discord.guild.id)
+        offered = [c["value"] for c in browse["options"][0]["choices"]]
+        assert set(glossary.categories()) <= set(offered) and len(offered) <= 25
+        shown = await fake_discord.send_slash_command("browse", {"category": category})
         await fake_discord.wait_for_callback(shown)
         first = (shown.response_data or {})["embeds"][0]
-        assert first["title"] == "Cryptography" and "Page 1/2" in first["footer"]["text"]
+        assert first["title"] == category and f"Page 1/{pages}" in first["footer"]["text"]
         message = await fake_discord.wait_for_response_message(shown)
-        turned = await fake_discord.click_button(message, "cg:browse:3:1")
+        turned = await fake_discord.click_button(message, f"cg:browse:{index}:1")
         await fake_discord.wait_for_callback(turned)
         assert turned.response_type == 7  # the listing is edited in place
-        assert "Page 2/2" in (turned.response_data or {})["embeds"][0]["footer"]["text"]
-        unknown = await fake_discord.send_slash_command("browse", {"category": "basket weaving"})
-        await fake_discord.wait_for_callback(unknown)
-        assert (unknown.response_data or {}).get("flags", 0) & 64
+        assert f"Page 2/{pages}" in (turned.response_data or {})["embeds"][0]["footer"]["text"]
+        with pytest.raises(ValueError):  # not one of the choices: the Discord client never sends it
+            await fake_discord.send_slash_command("browse", {"category": "basket weaving"})
+
+
+async def test_owner_sync_text_command(fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary) -> None:
+    """``@bot sync`` is the fallback when slash commands are broken: the owner's works, anyone else's does nothing."""
+    async with running_bot(fake_discord, settings_for(fake_discord, tmp_path), glossary):
+        syncs = len(fake_discord.find_requests("PUT", GUILD_COMMANDS))
+        before = len(fake_discord.sent_messages(fake_discord.channel))
+        bot_mention = f"<@{fake_discord.bot_user.id}>"
+        await fake_discord.send_message(fake_discord.channel, fake_discord.user, f"{bot_mention} sync")
+        asked = await fake_discord.send_message(fake_discord.channel, fake_discord.owner, f"{bot_mention} sync")
+        done = await fake_discord.wait_for_message(
+            fake_discord.channel, lambda m: "Commands synced" in (m.get("content") or "")
+        )
+        assert int(done["message_reference"]["message_id"]) == int(asked["id"])
+        assert len(fake_discord.find_requests("PUT", GUILD_COMMANDS)) == syncs + 1
+        assert len(fake_discord.sent_messages(fake_discord.channel)) == before + 1  # nothing at all for alice
+
+        await fake_discord.send_message(
+            fake_discord.channel, fake_discord.owner, f"<@{fake_discord.bot_user.id}> sync global"
+        )
+        await fake_discord.wait_for(
+            lambda: fake_discord.find_requests("PUT", r"/applications/\d+/commands"), timeout=5
+        )
+        assert {c["name"] for c in fake_discord.commands()} >= {"define", "glossary"}

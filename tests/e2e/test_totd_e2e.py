@@ -1,4 +1,7 @@
-"""Term of the day through the emulated Discord: exactly one post, none again after a restart the same day."""
+"""Term of the day through the emulated Discord: exactly one post, none again after a restart the same day.
+
+Needs ``TotdService.run_due_now`` (the ``bot.totd`` package), which the TOTD cog's loop calls.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.glossary import Glossary
 
-from .bot_fixtures import running_bot, settings_for
+from .bot_fixtures import refused_for_lack_of_manage_server, reply_text, running_bot, settings_for
 from .fake_discord import FakeDiscord
 
 ZONE = ZoneInfo("Europe/Berlin")
@@ -45,17 +48,14 @@ async def test_one_post_at_the_set_time_and_none_after_restart(
     settings = settings_for(fake_discord, tmp_path)
     local_time = clock.post_at.astimezone(ZONE).strftime("%H:%M")
     async with running_bot(fake_discord, settings, glossary, clock):
-        denied = await fake_discord.send_slash_command(
-            "totd set", {"channel": fake_discord.channel, "time": local_time, "timezone": "Europe/Berlin"}
+        options = {"channel": fake_discord.channel, "time": local_time, "timezone": "Europe/Berlin"}
+        assert await refused_for_lack_of_manage_server(fake_discord, "glossary totd set", options)
+        bad = await fake_discord.send_slash_command(
+            "glossary totd set", {**options, "time": "25:99"}, user=fake_discord.owner
         )
-        await fake_discord.wait_for_callback(denied)
-        assert "Manage Server" in (denied.response_data or {})["content"]
-        done = await fake_discord.send_slash_command(
-            "totd set", {"channel": fake_discord.channel, "time": local_time, "timezone": "Europe/Berlin"},
-            user=fake_discord.owner,
-        )
-        await fake_discord.wait_for_callback(done)
-        assert f"at **{local_time}** (Europe/Berlin)" in (done.response_data or {})["content"]
+        assert "not a time of day" in await reply_text(fake_discord, bad)
+        done = await fake_discord.send_slash_command("glossary totd set", options, user=fake_discord.owner)
+        assert f"at **{local_time}** (Europe/Berlin)" in await reply_text(fake_discord, done)
         await fake_discord.wait_for(lambda: len(totd_posts(fake_discord)) >= 1, timeout=70)
         assert abs((clock() - clock.post_at).total_seconds()) < 60  # on time
         post = totd_posts(fake_discord)[0]
@@ -65,9 +65,8 @@ async def test_one_post_at_the_set_time_and_none_after_restart(
         assert any(b.startswith("cg:faq:how:") for b in buttons)
         await asyncio.sleep(1.5)
         assert len(totd_posts(fake_discord)) == 1
-        status = await fake_discord.send_slash_command("totd status", {}, user=fake_discord.owner)
-        await fake_discord.wait_for_callback(status)
-        assert "Last post:" in (status.response_data or {})["content"]
+        status = await fake_discord.send_slash_command("glossary totd status", {}, user=fake_discord.owner)
+        assert "Last post:" in await reply_text(fake_discord, status)
     # Restart the same day: the scheduler starts again and must not post twice.
     async with running_bot(fake_discord, settings, glossary, clock):
         await asyncio.sleep(2.0)

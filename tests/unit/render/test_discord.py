@@ -10,15 +10,18 @@ from bot.engine.questions import INTENTS
 from bot.glossary import Glossary
 from bot.glossary.model import Entry
 from bot.render.discord import (
-    FAQButton,
+    PAGE_SIZE,
     answer_embed,
-    answer_view,
     browse_page,
     echo,
+    faq_choices,
     non_answer_text,
-    suggestion_view,
+    related_options,
+    suggestion_choices,
     totd_embed,
+    totd_status_text,
 )
+from bot.totd import TotdStatus
 
 HUGE = Entry(
     entry=999,
@@ -62,32 +65,26 @@ def test_real_entries_show_the_whole_page(engine: GlossaryEngine) -> None:
         assert names[0] == "Examples" and "Related terms" in names
 
 
-def test_view_components_within_limits(engine: GlossaryEngine, glossary: Glossary) -> None:
+def test_faq_choices_offer_the_other_questions(engine: GlossaryEngine, glossary: Glossary) -> None:
+    entry = glossary.entries[0]
+    for intent in ("define", "how", "defend"):
+        choices = faq_choices(engine.answer_for(entry, intent))  # type: ignore[arg-type]
+        assert intent not in [c.intent for c in choices] and 0 < len(choices) <= 5
+        assert all(c.entry == entry.entry and 0 < len(c.label) <= 80 for c in choices)
+
+
+def test_related_options_are_known_unique_and_not_the_entry(glossary: Glossary) -> None:
     for entry in glossary:
-        view = answer_view(engine.answer_for(entry, "define"), glossary)
-        assert view is not None
-        rows = view.to_components()
-        assert len(rows) <= 5
-        for row in rows:
-            assert len(row["components"]) <= 5
-            for component in row["components"]:
-                assert len(component["custom_id"]) <= 100
-                if component["type"] == 3:
-                    assert 1 <= len(component["options"]) <= 25
-                    assert all(len(o["label"]) <= 100 for o in component["options"])
+        options = related_options(entry, glossary)
+        values = [int(o.value) for o in options]
+        assert len(values) == len(set(values)) <= 25 and entry.entry not in values
+        assert all(glossary.by_number(v) is not None for v in values)
 
 
-def test_faq_button_round_trips_its_custom_id() -> None:
-    button = FAQButton("defend", 152)
-    assert button.item.custom_id == "cg:faq:defend:152"
-    match = FAQButton.__discord_ui_compiled_template__.fullmatch("cg:faq:defend:152")
-    assert match and match["intent"] == "defend" and match["entry"] == "152"
-
-
-def test_suggestions_are_buttons(glossary: Glossary) -> None:
-    view = suggestion_view(list(glossary.entries[:7]))
-    buttons = [c for row in view.to_components() for c in row["components"]]
-    assert len(buttons) == 5 and buttons[0]["label"] == glossary.entries[0].term
+def test_suggestions_first_is_primary(glossary: Glossary) -> None:
+    choices = suggestion_choices(list(glossary.entries[:7]))
+    assert len(choices) == 5 and [c.primary for c in choices] == [True, False, False, False, False]
+    assert choices[0].label == glossary.entries[0].term
 
 
 def test_echo_neutralises_mentions_and_markdown() -> None:
@@ -103,10 +100,21 @@ def test_non_answer_texts(engine: GlossaryEngine) -> None:
 
 
 def test_browse_pages(glossary: Glossary) -> None:
-    embed, view = browse_page(glossary, 0, 0)
-    check_limits(embed)
-    assert "Page 1/2" in (embed.footer.text or "")
-    buttons = [c for row in view.to_components() for c in row["components"]]
-    assert buttons[0]["disabled"] and not buttons[1]["disabled"]
-    last, _ = browse_page(glossary, 0, 99)
-    assert "Page 2/2" in (last.footer.text or "")
+    for index, category in enumerate(glossary.categories()):
+        count = len(glossary.in_category(category))
+        pages = -(-count // PAGE_SIZE)
+        first = browse_page(glossary, index, 0)
+        check_limits(first.embed)
+        assert (first.pages, first.page) == (pages, 0) and first.embed.title == category
+        assert f"Page 1/{pages} · {count} entries" in (first.embed.footer.text or "")
+        last = browse_page(glossary, index, 10_000)
+        assert last.page == pages - 1 and f"Page {pages}/{pages}" in (last.embed.footer.text or "")
+        assert (last.embed.description or "").count("\n") + 1 == count - (pages - 1) * PAGE_SIZE
+
+
+def test_totd_status_text() -> None:
+    off = TotdStatus(1, False, None, None, None, None, None, None, None, None)
+    assert "/glossary totd set" in totd_status_text(off, None)
+    on = TotdStatus(1, True, 5, "09:00", "Europe/Berlin", None, None, None, "Missing Access", None)
+    text = totd_status_text(on, "<#5>")
+    assert "**09:00** (Europe/Berlin) in <#5>" in text and "Last error: Missing Access" in text
