@@ -261,7 +261,7 @@ async def test_sigterm_flushes_the_log(fake_discord: FakeDiscord, tmp_path: Path
     import os
     import signal
 
-    from bot.runner import run_bot
+    from bot.cli.run import run_bot
 
     settings = settings_for(fake_discord, tmp_path, rate_limit_count=100)
     task = asyncio.create_task(run_bot(settings, glossary))
@@ -281,7 +281,7 @@ async def test_sigterm_flushes_the_log(fake_discord: FakeDiscord, tmp_path: Path
 async def test_rejected_token_is_one_clear_line(
     fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.runner import run_bot
+    from bot.cli.run import run_bot
 
     settings = settings_for(fake_discord, tmp_path, discord_token="not-the-token")
     assert await run_bot(settings, glossary) == 2
@@ -292,7 +292,7 @@ async def test_rejected_token_is_one_clear_line(
 async def test_unusable_database_is_one_clear_line(
     fake_discord: FakeDiscord, tmp_path: Path, glossary: Glossary, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.runner import run_bot
+    from bot.cli.run import run_bot
 
     settings = settings_for(fake_discord, tmp_path, database_path=str(tmp_path / "missing" / "db.sqlite3"))
     assert await run_bot(settings, glossary) == 2

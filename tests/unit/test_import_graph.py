@@ -18,7 +18,6 @@ DISCORD_IMPORTERS = (
     "bot.client",
     "bot.render.discord",
     "bot.discord_ui",
-    "bot.runner",
     "bot.cli.run",
     "cogs",
 )
