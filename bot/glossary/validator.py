@@ -21,7 +21,7 @@ from bot.glossary.model import CATEGORIES, Entry, slugify
 from bot.text import identity_key
 
 # PyYAML's own libyaml binding when it was built with it, else its pure-Python safe loader: same results.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_DEFINITION_CHARS = 200
 REQUIRED_TEXT = ("term", "category", "definition", "description", "how_it_works")
@@ -76,7 +76,7 @@ class _FileChecker:
         self.item_lines = item_lines
 
     @classmethod
-    def from_node(cls, path: str, node: yaml.MappingNode, loader: yaml.SafeLoader) -> _FileChecker:
+    def from_node(cls, path: str, node: yaml.MappingNode, loader: Any) -> _FileChecker:
         """From a composed document: each field's value (built by PyYAML's safe constructor) and the lines of its
         key, its value and each list item, taken from the nodes' marks."""
         data: dict[str, Any] = {}
