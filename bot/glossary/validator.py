@@ -219,15 +219,23 @@ def _type_name(value: object) -> str:
 _FileResult = tuple[Entry | None, list[Problem], dict[str, int]]
 
 
-def check_file(path: str, text: str) -> _FileResult:
-    """Parse and check one file. Returns the entry (or None), its problems, and the lines of its fields."""
+def _parse(path: str, text: str) -> _FileChecker | Problem:
+    """Compose the document and build its field values; a document that is not a mapping is a Problem."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if not isinstance(node, yaml.MappingNode):
             data = loader.construct_document(node) if node is not None else None
-            return None, [Problem(path, 1, f"the file must hold one mapping of fields, not {_type_name(data)}")], {}
-        checker = _FileChecker.from_node(path, node, loader)
+            return Problem(path, 1, f"the file must hold one mapping of fields, not {_type_name(data)}")
+        return _FileChecker.from_node(path, node, loader)
+    finally:
+        loader.dispose()
+
+
+def check_file(path: str, text: str) -> _FileResult:
+    """Parse and check one file. Returns the entry (or None), its problems, and the lines of its fields."""
+    try:
+        checker = _parse(path, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -235,8 +243,8 @@ def check_file(path: str, text: str) -> _FileResult:
         return None, [Problem(path, line, f"malformed YAML: {reason}")], {}
     except (yaml.YAMLError, ValueError, TypeError) as exc:  # e.g. a date that does not exist: 2026-02-30
         return None, [Problem(path, 1, f"malformed YAML: {exc}")], {}
-    finally:
-        loader.dispose()
+    if isinstance(checker, Problem):
+        return None, [checker], {}
     entry = checker.check()
     # The lines that cross-file checks point at: duplicate numbers and names, related terms that do not exist.
     value_lines = checker.value_lines

@@ -185,8 +185,9 @@ def test_every_problem_in_one_file_is_reported() -> None:
         ("", "must hold one mapping of fields, not nothing"),
         ("a: 1\n---\nb: 2\n", "malformed YAML"),
         ("entry: 1\nterm: 2026-02-30\n", "malformed YAML"),
+        ("entry: 1\nterm: bell \x07 character\n", "malformed YAML"),
     ],
-    ids=["unclosed flow", "a list", "empty", "two documents", "impossible date"],
+    ids=["unclosed flow", "a list", "empty", "two documents", "impossible date", "control character"],
 )
 def test_unreadable_documents_are_one_problem_not_a_crash(text: str, reason: str) -> None:
     entry, problems, _ = check_file("bad.yaml", text)
