@@ -9,10 +9,20 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One schema step: the SQL that takes the database from ``version - 1`` to ``version``."""
+    """One schema step: the SQL that takes the database from ``version - 1`` to ``version``.
+
+    ``sql`` is plain statements, each ending in ``;`` (triggers and literals with ``;`` or ``--`` inside are fine),
+    with no transaction control of its own: ``script`` adds it.
+    """
 
     version: int
     sql: str
+
+    def __post_init__(self) -> None:
+        if self.version < 1:
+            raise ValueError(f"migration version must be 1 or more, not {self.version}")
+        if not self.sql.strip().endswith(";"):
+            raise ValueError(f"migration {self.version}: the SQL must end with ';'")
 
     @property
     def script(self) -> str:

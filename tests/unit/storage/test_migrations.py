@@ -28,6 +28,13 @@ def test_versions_are_consecutive_from_one() -> None:
     assert LATEST_VERSION == MIGRATIONS[-1].version
 
 
+def test_a_migration_must_end_its_last_statement_and_have_a_positive_version() -> None:
+    with pytest.raises(ValueError, match="must end with ';'"):
+        Migration(9, "CREATE TABLE x (a INTEGER)")
+    with pytest.raises(ValueError, match="1 or more"):
+        Migration(0, "CREATE TABLE x (a INTEGER);")
+
+
 def test_a_script_records_its_version_in_its_own_transaction(tmp_path: Path) -> None:
     path = tmp_path / "plain.sqlite3"
     with sqlite3.connect(path) as conn:
