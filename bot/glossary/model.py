@@ -57,11 +57,6 @@ class Entry:
         """The canonical term followed by its aliases."""
         return (self.term, *self.aliases)
 
-    @property
-    def slug(self) -> str:
-        """The file name stem of this entry."""
-        return slugify(self.term)
-
 
 @dataclass(slots=True)
 class Glossary:

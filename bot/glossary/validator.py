@@ -7,7 +7,7 @@ sees the whole list at once.
 
 from __future__ import annotations
 
-import gc
+import datetime as dt
 import os
 import re
 from collections.abc import Iterable
@@ -17,28 +17,11 @@ from typing import Any
 
 import yaml
 
-from bot.glossary import fastyaml
 from bot.glossary.model import CATEGORIES, Entry, slugify
 from bot.text import identity_key
 
-try:  # libyaml is an order of magnitude faster; fall back to the pure-Python loader where it is missing.
-    _BaseLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfFyYoO")
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader with a fast path for the common case: a plain scalar that can only be text."""
-
-    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode and (
-            not implicit[0] or (value and (value[0] not in _MAYBE_TYPED or (" " in value and value[0].isalpha())))
-        ):
-            return _STR_TAG  # quoted, folded or literal scalars are always text; so is a plain word
-        return super().resolve(kind, value, implicit)
+# PyYAML's own libyaml binding when it was built with it, else its pure-Python safe loader: same results.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_DEFINITION_CHARS = 200
 REQUIRED_TEXT = ("term", "category", "definition", "description", "how_it_works")
@@ -93,28 +76,23 @@ class _FileChecker:
         self.item_lines = item_lines
 
     @classmethod
-    def from_node(cls, path: str, node: yaml.MappingNode) -> _FileChecker:
-        """From a libyaml document: plain values and their lines in one pass over the top-level mapping."""
-        data: dict[Any, Any] = {}
+    def from_node(cls, path: str, node: yaml.MappingNode, loader: Any) -> _FileChecker:
+        """From a composed document: each field's value (built by PyYAML's safe constructor) and the lines of its
+        key, its value and each list item, taken from the nodes' marks."""
+        data: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         value_lines: dict[str, int] = {}
         item_lines: dict[str, list[int]] = {}
-        scalar, sequence, text_tag = yaml.ScalarNode, yaml.SequenceNode, _STR_TAG
         for key_node, value_node in node.value:
-            name = str(key_node.value if type(key_node) is scalar else _plain(key_node))
+            if isinstance(key_node, yaml.ScalarNode):
+                name = key_node.value
+            else:
+                name = str(loader.construct_object(key_node, deep=True))
             key_lines[name] = key_node.start_mark.line + 1
             value_lines[name] = value_node.start_mark.line + 1
-            kind = type(value_node)
-            if kind is scalar and value_node.tag == text_tag:
-                data[name] = value_node.value
-            elif kind is sequence:
-                items = value_node.value
-                item_lines[name] = [item.start_mark.line + 1 for item in items]
-                data[name] = [
-                    item.value if type(item) is scalar and item.tag == text_tag else _plain(item) for item in items
-                ]
-            else:
-                data[name] = _plain(value_node)
+            if isinstance(value_node, yaml.SequenceNode):
+                item_lines[name] = [item.start_mark.line + 1 for item in value_node.value]
+            data[name] = loader.construct_object(value_node, deep=True)
         return cls(path, data, key_lines, value_lines, item_lines)
 
     def problem(self, line: int, message: str) -> None:
@@ -132,7 +110,7 @@ class _FileChecker:
             self.problem(1, f"missing field '{field}'")
             return None
         value = self.data[field]
-        if not isinstance(value, str) or isinstance(value, _Other):
+        if not isinstance(value, str):
             self.problem(self.line_of(field), f"field '{field}' must be text, not {_type_name(value)}")
             return None
         if not value.strip():
@@ -151,7 +129,7 @@ class _FileChecker:
             return ()
         items: list[str] = []
         for i, item in enumerate(value):
-            if not isinstance(item, str) or isinstance(item, _Other):
+            if not isinstance(item, str):
                 line = self.item_line(field, i)
                 self.problem(line, f"item {i + 1} of '{field}' must be text, not {_type_name(item)}")
             elif not item.strip():
@@ -231,86 +209,44 @@ def _squash(text: str) -> str:
 def _type_name(value: object) -> str:
     if value is None:
         return "nothing"
-    if isinstance(value, _Other):
-        return "a number or date"
+    if isinstance(value, dt.date):  # datetime is a date too
+        return "a date"
     return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(
         type(value), type(value).__name__
     )
 
 
-_INT_TAG = "tag:yaml.org,2002:int"
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:null": lambda v: None,
-    "tag:yaml.org,2002:bool": lambda v: v.lower() in ("true", "yes", "on", "y"),
-    "tag:yaml.org,2002:float": lambda v: v,
-}
+_FileResult = tuple[Entry | None, list[Problem], dict[str, int]]
 
 
-def _plain(node: yaml.Node) -> Any:
-    """Turn a composed node into plain Python values, much faster than PyYAML's generic constructor.
-
-    Entries only use mappings, lists and scalars; integers are converted, every other non-text scalar
-    (booleans, nulls, floats, timestamps) is kept distinct from text so the type checks still catch it.
-    """
-    if isinstance(node, yaml.ScalarNode):
-        tag = node.tag
-        if tag == "tag:yaml.org,2002:str":
-            return node.value
-        if tag == _INT_TAG:
-            try:
-                return int(node.value.replace("_", ""), 0) if not node.value.lstrip("+-").isdigit() else int(node.value)
-            except ValueError:
-                return node.value
-        convert = _SCALAR_TAGS.get(tag)
-        if convert is None:
-            return _Other(node.value)
-        value = convert(node.value)
-        return _Other(node.value) if tag == "tag:yaml.org,2002:float" else value
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(item) for item in node.value]
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _plain(key_node)
-            out[key if isinstance(key, str | int) else str(key)] = _plain(value_node)
-        return out
-    return None
-
-
-class _Other(str):
-    """A scalar that YAML reads as something other than text (a number with a point, a date...)."""
-
-    __slots__ = ()
-
-
-def check_file(path: str, text: str) -> tuple[Entry | None, list[Problem], dict[str, int]]:
-    """Parse and check one file. Returns the entry (or None), its problems, and the lines of its fields."""
-    fast = fastyaml.read(text)
-    if fast is not None:
-        checker = _FileChecker(path, fast.data, fast.key_lines, fast.value_lines, fast.item_lines)
-        return _finish(checker)
+def _parse(path: str, text: str) -> _FileChecker | Problem:
+    """Compose the document and build its field values; a document that is not a mapping is a Problem."""
+    loader = _Loader(text)
     try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode):
+            data = loader.construct_document(node) if node is not None else None
+            return Problem(path, 1, f"the file must hold one mapping of fields, not {_type_name(data)}")
+        return _FileChecker.from_node(path, node, loader)
+    finally:
+        loader.dispose()
+
+
+def check_file(path: str, text: str) -> _FileResult:
+    """Parse and check one file. Returns the entry (or None), its problems, and the lines of its fields."""
+    try:
+        checker = _parse(path, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         reason = exc.problem or exc.context or "cannot be parsed"
         return None, [Problem(path, line, f"malformed YAML: {reason}")], {}
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError) as exc:  # e.g. a date that does not exist: 2026-02-30
         return None, [Problem(path, 1, f"malformed YAML: {exc}")], {}
-    if not isinstance(node, yaml.MappingNode):
-        data = _plain(node) if node is not None else None
-        return None, [Problem(path, 1, f"the file must hold one mapping of fields, not {_type_name(data)}")], {}
-    return _finish(_FileChecker.from_node(path, node))
-
-
-def _finish(checker: _FileChecker) -> tuple[Entry | None, list[Problem], dict[str, int]]:
+    if isinstance(checker, Problem):
+        return None, [checker], {}
     entry = checker.check()
-    # Only the lines that cross-file checks point at travel on (from worker processes, for large glossaries).
+    # The lines that cross-file checks point at: duplicate numbers and names, related terms that do not exist.
     value_lines = checker.value_lines
     lines = {field: value_lines[field] for field in ("entry", "term", "aliases", "related") if field in value_lines}
     for field in ("aliases", "related"):
@@ -366,53 +302,14 @@ def cross_check(entries: Iterable[Entry], lines: dict[str, dict[str, int]]) -> l
     return problems
 
 
-_PARALLEL_FROM = 1500
-"""From this many files on, files are read and checked in worker processes (one per core)."""
-
-_FileResult = tuple[Entry | None, list[Problem], dict[str, int]]
-
-
-def _check_paths(paths: list[str]) -> list[_FileResult]:
-    # Loading allocates many objects and frees almost none: the cyclic GC would scan the growing heap again
-    # and again for nothing (a third of the time at 10 000 files), so it is paused while files are read.
-    paused = gc.isenabled()
-    gc.disable()
+def check_path(path: str) -> _FileResult:
+    """Read one file and check it; an unreadable file is one problem at line 1."""
     try:
-        return _check_each(paths)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _check_each(paths: list[str]) -> list[_FileResult]:
-    results: list[_FileResult] = []
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            results.append((None, [Problem(path, 1, f"cannot read file: {exc}")], {}))
-            continue
-        results.append(check_file(path, text))
-    return results
-
-
-def _check_files(paths: list[str]) -> list[_FileResult]:
-    """Check files in order; large glossaries are split across worker processes (results keep file order)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < _PARALLEL_FROM or workers < 2:
-        return _check_paths(paths)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = -(-len(paths) // (workers * 2))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover - platforms without fork
-        return _check_paths(paths)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return [result for chunk in pool.map(_check_paths, chunks) for result in chunk]
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(path, 1, f"cannot read file: {exc}")], {}
+    return check_file(path, text)
 
 
 def validate_directory(directory: str | os.PathLike[str]) -> tuple[list[Entry], list[Problem]]:
@@ -426,7 +323,7 @@ def validate_directory(directory: str | os.PathLike[str]) -> tuple[list[Entry], 
     files = [str(f) for f in entry_files(root)]
     if not files:
         problems.append(Problem(str(root), 0, "no entry files (*.yaml) found"))
-    for entry, file_problems, file_lines in _check_files(files):
+    for entry, file_problems, file_lines in map(check_path, files):
         problems.extend(file_problems)
         if entry is not None:
             entries.append(entry)

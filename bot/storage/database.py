@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.migrations import LATEST_VERSION, MIGRATIONS
+from bot.storage.migrations import MIGRATIONS, Migration
 
 
 class DatabaseError(Exception):
@@ -62,26 +62,35 @@ class Database:
         row = await self.fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
 
-    async def migrate(self) -> int:
-        """Apply every migration newer than the file's version; return the version reached."""
+    async def migrate(self, migrations: Sequence[Migration] | None = None) -> int:
+        """Apply every migration newer than the file's version, in order; return the version reached.
+
+        Each migration is one script (statements, then its ``PRAGMA user_version``, in one transaction). A
+        migration that fails is rolled back, so the file stays at the last version that completed, and
+        ``DatabaseError`` names both versions. If another process migrated the file meanwhile, its work is kept.
+        """
+        steps = MIGRATIONS if migrations is None else tuple(migrations)
+        latest = steps[-1].version if steps else 0
         current = await self.version()
-        if current > LATEST_VERSION:
+        if current > latest:
             raise DatabaseError(
-                f"database {self.path} has schema version {current}, newer than this program ({LATEST_VERSION})"
+                f"database {self.path} has schema version {current}, newer than this program ({latest})"
             )
-        for version, script in MIGRATIONS:
-            if version <= current:
+        for step in steps:
+            if step.version <= current:
                 continue
-            await self.conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in _statements(script):
-                    await self.conn.execute(statement)
-                await self.conn.execute(f"PRAGMA user_version = {int(version)}")
-                await self.conn.commit()
-            except Exception:
-                await self.conn.rollback()
-                raise
-            current = version
+                await self.conn.executescript(step.script)
+            except Exception as exc:
+                await self._rollback_after_failure()
+                current = await self.version()
+                if current >= step.version:  # another process applied it first
+                    continue
+                raise DatabaseError(
+                    f"cannot migrate database {self.path} to schema version {step.version}: {exc}"
+                    f" (it stays at version {current})"
+                ) from exc
+            current = step.version
         return current
 
     async def _rollback_after_failure(self) -> None:
@@ -130,12 +139,3 @@ class Database:
         except ValueError:
             pass
 
-
-def _statements(script: str) -> list[str]:
-    parts = []
-    for chunk in script.split(";"):
-        lines = [line.split("--", 1)[0] for line in chunk.splitlines()]
-        statement = "\n".join(lines).strip()
-        if statement:
-            parts.append(statement)
-    return parts

@@ -1,8 +1,8 @@
 """The lookup log: every answered or unanswered lookup, written in batches off the reply path.
 
-``LookupLog.record`` only appends to an in-memory queue; a background task writes the queue in one
-transaction per batch. ``close`` (called on graceful shutdown) writes whatever is still queued, so nothing
-is lost. A failed write keeps its rows queued and is retried.
+``LookupLog.record`` only appends to an in-memory queue; a background task writes the queue with one
+``executemany`` transaction per batch. ``close`` (called on graceful shutdown) writes whatever is still queued,
+so nothing is lost. A failed write puts its rows back at the front of the queue for the next attempt.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ MAX_QUERY_STORED = 200
 
 
 class AnswerLike(Protocol):
-    """What the log needs of an answer (``bot.engine.answers.Answer``), without depending on the engine."""
+    """What ``LookupRecord.of`` reads from an answer: the engine's ``Answer`` fits it, and storage never imports
+    the engine (``bot.storage`` sits below ``bot.engine`` in the layers)."""
 
     query: str
     intent: str
@@ -34,7 +35,11 @@ class AnswerLike(Protocol):
     latency_ms: float
 
     @property
-    def entry_number(self) -> int | None: ...
+    def entry_number(self) -> int | None:
+        """The number of the entry answered, or None."""
+        ...
+
+
 _INSERT = (
     "INSERT INTO lookups (at, guild_id, channel_id, user_key, source, query, intent, entry, score, latency_ms)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -98,7 +103,12 @@ def user_key(user_id: int | None, secret: bytes, *, raw: bool = False) -> str | 
 
 
 class LookupLog:
-    """Queue lookups and write them in batches. Use ``start`` once, ``record`` freely, ``close`` at the end."""
+    """Queue lookups and write them in batches. Use ``start`` once, ``record`` freely, ``close`` at the end.
+
+    ``batch_size`` rows go into one ``executemany`` transaction; a full batch wakes the writer at once, otherwise
+    it writes every ``flush_interval`` seconds. Past ``max_queue`` rows (the database is unreachable for long) the
+    oldest rows are dropped and counted in ``dropped``, so memory stays bounded.
+    """
 
     def __init__(
         self,
@@ -108,6 +118,8 @@ class LookupLog:
         flush_interval: float = 1.0,
         max_queue: int = 1_000_000,
     ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
         self.db = db
         self.batch_size = batch_size
         self.flush_interval = flush_interval
@@ -116,14 +128,15 @@ class LookupLog:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._write_lock = asyncio.Lock()
+        self._in_flight: dict[asyncio.Task[int], int] = {}  # batch writes still running -> their row count
         self._closed = False
         self.written = 0
         self.dropped = 0
 
     @property
     def pending(self) -> int:
-        """Rows queued and not yet written."""
-        return len(self._queue)
+        """Rows queued and not yet written (a batch being written counts until it has landed)."""
+        return len(self._queue) + sum(self._in_flight.values())
 
     def record(self, record: LookupRecord) -> None:
         """Queue one lookup; never blocks and never raises on the reply path."""
@@ -155,33 +168,38 @@ class LookupLog:
                 await asyncio.sleep(self.flush_interval)
 
     async def flush(self) -> int:
-        """Write everything queued now; return the number of rows written.
+        """Write everything queued now, one transaction per batch; return the number of rows written.
 
-        A batch is written exactly once: a failed write puts its rows back for the next attempt; a write that
-        is already running is never abandoned by a cancellation (it finishes, shielded), so rows are neither
-        lost nor written twice.
+        Each batch is written by its own task, which settles the rows itself: written (counted in ``written``)
+        or, if the write fails, put back at the front of the queue. Cancelling ``flush`` therefore never
+        abandons a write halfway: the running batch still lands or returns, and the next ``flush`` or
+        ``close`` first waits for it, so rows are neither lost nor written twice.
         """
         total = 0
         async with self._write_lock:
+            await self._wait_in_flight()
             while self._queue:
-                batch = [self._queue.popleft() for _ in range(min(self.batch_size * 4, len(self._queue)))]
-                write = asyncio.ensure_future(self.db.executemany(_INSERT, [r.row() for r in batch]))
-                try:
-                    await asyncio.shield(write)
-                except asyncio.CancelledError:
-                    with contextlib.suppress(Exception):
-                        await write  # let the running write land before giving up
-                    if write.done() and not write.cancelled() and write.exception() is None:
-                        self.written += len(batch)
-                    else:
-                        self._queue.extendleft(reversed(batch))
-                    raise
-                except Exception:
-                    self._queue.extendleft(reversed(batch))
-                    raise
-                total += len(batch)
-                self.written += len(batch)
+                batch = [self._queue.popleft() for _ in range(min(self.batch_size, len(self._queue)))]
+                write = asyncio.create_task(self._write(batch))
+                self._in_flight[write] = len(batch)
+                total += await asyncio.shield(write)
         return total
+
+    async def _wait_in_flight(self) -> None:
+        if self._in_flight:
+            await asyncio.wait(list(self._in_flight))
+
+    async def _write(self, batch: list[LookupRecord]) -> int:
+        try:
+            await self.db.executemany(_INSERT, [r.row() for r in batch])
+        except BaseException:
+            self._queue.extendleft(reversed(batch))
+            raise
+        else:
+            self.written += len(batch)
+            return len(batch)
+        finally:  # settled: its rows are either counted as written or back in the queue
+            self._in_flight.pop(asyncio.current_task(), None)  # type: ignore[arg-type]
 
     async def close(self) -> None:
         """Stop the writer and write every queued row (idempotent). The writer is asked to stop, not

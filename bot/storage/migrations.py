@@ -1,10 +1,42 @@
-"""The versioned schema. Each migration runs once, in order, inside a transaction; ``PRAGMA user_version``
-records the version reached. Never edit a released migration: add the next one."""
+"""The versioned schema. Each migration runs once, in order, as one SQL script: its statements and the
+``PRAGMA user_version`` that records it commit together or not at all. Never edit a released migration: add
+the next one."""
 
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[int, str]] = [
-    (
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step: the SQL that takes the database from ``version - 1`` to ``version``.
+
+    ``sql`` is plain statements, each ending in ``;`` (triggers and literals with ``;`` or ``--`` inside are fine),
+    with no transaction control of its own: ``script`` adds it.
+    """
+
+    version: int
+    sql: str
+
+    def __post_init__(self) -> None:
+        if self.version < 1:
+            raise ValueError(f"migration version must be 1 or more, not {self.version}")
+        if not self.sql.strip().endswith(";"):
+            raise ValueError(f"migration {self.version}: the SQL must end with ';'")
+
+    @property
+    def script(self) -> str:
+        """The SQL as one transaction that also records the version, for ``executescript``.
+
+        ``executescript`` runs statements as they are (it commits any open transaction first and adds none of its
+        own), so the script opens and closes the transaction itself. If any statement fails, the ``COMMIT`` is never
+        reached and the caller rolls back: the file keeps its previous tables and version.
+        """
+        return f"BEGIN IMMEDIATE;\n{self.sql.strip()}\nPRAGMA user_version = {int(self.version)};\nCOMMIT;\n"
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
         1,
         """
         CREATE TABLE lookups (
@@ -37,7 +69,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
-    (
+    Migration(
         2,
         """
         CREATE TABLE totd_settings (
@@ -70,6 +102,6 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
-]
+)
 
-LATEST_VERSION = MIGRATIONS[-1][0]
+LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,4 +1,6 @@
-"""The validator reports each kind of problem as path:line: message, one fixture directory per kind."""
+"""Validator behaviour on small fixture glossaries (tests/data/glossaries, one directory per kind of problem) and
+on files written in tmp: every problem, as path:line: message, with the line it is on, whatever YAML style the
+curator used. (Checks of the real glossary_data content live in test_content.py.)"""
 
 from __future__ import annotations
 
@@ -7,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.glossary import GlossaryError, load_glossary
-from bot.glossary.validator import count_sentences, validate_directory
+from bot.glossary.validator import check_file, count_sentences, validate_directory
 
 FIXTURES = Path(__file__).resolve().parents[2] / "data" / "glossaries"
 
@@ -63,12 +64,6 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
     assert "does not exist" in messages
 
 
-def test_loading_an_invalid_glossary_raises_with_the_same_messages() -> None:
-    with pytest.raises(GlossaryError) as info:
-        load_glossary(FIXTURES / "duplicate_number")
-    assert [str(p) for p in info.value.problems] == problems_of("duplicate_number")
-
-
 def test_missing_directory_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     _, problems = validate_directory(tmp_path / "nope")
     assert problems and "not found" in problems[0].message
@@ -98,3 +93,113 @@ def test_binary_garbage_file_is_reported(tmp_path: Path) -> None:
 )
 def test_count_sentences(text: str, count: int) -> None:
     assert count_sentences(text) == count
+
+
+VALID = (FIXTURES / "valid" / "malware" / "alpha-worm.yaml").read_text(encoding="utf-8")
+PATH = "malware/alpha-worm.yaml"
+
+
+def lines_of(text: str) -> dict[str, int]:
+    """1-based line of each top-level key in ``text``, found by reading the text itself."""
+    return {line.split(":", 1)[0]: n for n, line in enumerate(text.splitlines(), 1) if line[:1].isalpha()}
+
+
+def test_the_valid_fixture_file_checks_clean_and_reports_its_field_lines() -> None:
+    entry, problems, lines = check_file(PATH, VALID)
+    assert problems == [] and entry is not None and entry.term == "Alpha Worm"
+    keys = lines_of(VALID)
+    assert lines["entry"] == keys["entry"] and lines["term"] == keys["term"]
+    assert lines["related[0]"] == keys["related"] + 1  # the item under the key
+
+
+@pytest.mark.parametrize(
+    ("style", "below_key"),
+    [
+        ("definition: >-\n  Alpha Worm is a made-up fixture term\n  that is far too long {pad}.\n", 0),
+        ("definition: |\n  Alpha Worm is a made-up fixture term that is far too long {pad}.\n", 0),
+        ("definition: \"Alpha Worm is a made-up fixture term that is far too long {pad}.\"\n", 0),
+        ("definition: 'Alpha Worm is a made-up fixture term that is far too long {pad}.'\n", 0),
+        ("definition:\n  Alpha Worm is a made-up fixture term\n  that is far too long {pad}.\n", 1),
+    ],
+    ids=["folded", "literal", "double-quoted", "single-quoted", "multi-line plain"],
+)
+def test_problem_lines_are_right_in_every_scalar_style(style: str, below_key: int) -> None:
+    """A problem with a value is reported on the line where the value starts (the key's line, or the next one
+    when the text only starts there)."""
+    text = VALID.replace(
+        "definition: Alpha Worm is a made-up fixture term used to test the validator.\n",
+        "# a comment line first\n\n" + style.format(pad="x" * 220),
+    )
+    _, problems, _ = check_file(PATH, text)
+    where = next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith("definition:"))
+    assert [(p.line, p.message.split(" is ")[0]) for p in problems] == [(where + below_key, "definition")]
+
+
+def test_list_item_problems_point_at_the_item() -> None:
+    text = VALID.replace("  - A test loads this file.\n", "  - A test loads this file.\n  - 2026-01-01\n  - ''\n")
+    _, problems, _ = check_file(PATH, text)
+    item_lines = {line.strip(): n for n, line in enumerate(text.splitlines(), 1)}
+    date_line, empty_line = item_lines["- 2026-01-01"], item_lines["- ''"]
+    assert [str(p) for p in problems] == [
+        f"{PATH}:{date_line}: item 3 of 'examples' must be text, not a date",
+        f"{PATH}:{empty_line}: item 4 of 'examples' is empty",
+    ]
+
+
+def test_flow_lists_are_read_like_block_lists() -> None:
+    text = VALID.replace("aliases:\n  - AW\n", "aliases: [AW, 'A. W.']\n")
+    entry, problems, lines = check_file(PATH, text)
+    assert problems == [] and entry is not None and entry.aliases == ("AW", "A. W.")
+    assert lines["aliases[1]"] == lines_of(text)["aliases"]
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("yes", "true/false"), ("3.5", "a number"), ("2026-11-26", "a date"), ("~", "nothing"), ("{a: b}", "a mapping")],
+)
+def test_values_yaml_reads_as_other_types_are_not_text(value: str, kind: str) -> None:
+    text = VALID.replace("term: Alpha Worm", f"term: {value}")
+    _, problems, _ = check_file(PATH, text)
+    assert f"{PATH}:{lines_of(text)['term']}: field 'term' must be text, not {kind}" in [str(p) for p in problems]
+
+
+def test_every_problem_in_one_file_is_reported() -> None:
+    text = VALID.replace("entry: 1", "entry: -3").replace("category: Malware", "category: Knitting")
+    text = text.replace("examples:\n  - A curator adds an entry and CI reports the problem.\n", "examples:\n")
+    text += "colour: blue\n"
+    _, problems, _ = check_file(PATH, text)
+    keys = lines_of(text)
+    assert [(p.line, p.message) for p in problems] == [
+        (keys["colour"], "unknown field 'colour'"),
+        (keys["entry"], "field 'entry' must be a positive whole number, not -3"),
+        (keys["examples"] + 1, "field 'examples' needs at least 2 items, has 1"),
+        (keys["category"], "unknown category 'Knitting'"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("entry: 1\nterm: [unclosed\ncategory: Malware\n", "malformed YAML"),
+        ("- just\n- a list\n", "must hold one mapping of fields, not a list"),
+        ("", "must hold one mapping of fields, not nothing"),
+        ("a: 1\n---\nb: 2\n", "malformed YAML"),
+        ("entry: 1\nterm: 2026-02-30\n", "malformed YAML"),
+        ("entry: 1\nterm: bell \x07 character\n", "malformed YAML"),
+    ],
+    ids=["unclosed flow", "a list", "empty", "two documents", "impossible date", "control character"],
+)
+def test_unreadable_documents_are_one_problem_not_a_crash(text: str, reason: str) -> None:
+    entry, problems, _ = check_file("bad.yaml", text)
+    assert entry is None and len(problems) == 1 and reason in problems[0].message
+
+
+def test_the_file_must_sit_at_its_category_and_term_slug(tmp_path: Path) -> None:
+    (tmp_path / "network-security").mkdir()
+    (tmp_path / "network-security" / "alpha.yaml").write_text(VALID, encoding="utf-8")
+    entries, problems = validate_directory(tmp_path)
+    assert entries == []  # an entry with problems of its own is not cross-checked
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'network-security' / 'alpha.yaml'}:1: file should be malware/alpha-worm.yaml"
+        " for term 'Alpha Worm' in 'Malware'",
+    ]

@@ -1,15 +1,13 @@
-"""Opening, migrating and refusing databases; settings that survive a restart."""
+"""Opening and refusing databases; statements that are parameterised and leave no transaction behind."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.storage.database import Database, DatabaseError
-from bot.storage.migrations import LATEST_VERSION, MIGRATIONS
-from bot.storage.settings import SettingsStore
+from bot.storage.migrations import LATEST_VERSION
 
 
 async def test_new_database_is_wal_and_latest(tmp_path: Path) -> None:
@@ -18,27 +16,7 @@ async def test_new_database_is_wal_and_latest(tmp_path: Path) -> None:
     row = await db.fetchone("PRAGMA journal_mode")
     assert row is not None and row[0] == "wal"
     await db.close()
-
-
-async def test_old_database_is_migrated_forward(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    with sqlite3.connect(path) as conn:
-        conn.executescript(MIGRATIONS[0][1])
-        conn.execute("PRAGMA user_version = 1")
-        conn.execute("INSERT INTO app_settings VALUES ('kept', 'yes')")
-    db = await Database.open(path)
-    assert await db.version() == LATEST_VERSION
-    assert await SettingsStore(db).get("kept") == "yes"
-    assert await db.fetchall("SELECT * FROM totd_posts") == []
-    await db.close()
-
-
-async def test_newer_database_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "new.sqlite3"
-    with sqlite3.connect(path) as conn:
-        conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
-    with pytest.raises(DatabaseError, match="newer than this program"):
-        await Database.open(path)
+    await db.close()  # idempotent
 
 
 async def test_unopenable_paths_give_one_line(tmp_path: Path) -> None:
@@ -51,29 +29,30 @@ async def test_unopenable_paths_give_one_line(tmp_path: Path) -> None:
     assert "\n" not in str(info.value)
 
 
-async def test_channels_and_settings_survive_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite3"
-    db = await Database.open(path)
-    store = SettingsStore(db)
-    assert await store.add_channel(1, 100) is True
-    assert await store.add_channel(1, 100) is False
-    await store.add_channel(1, 101)
-    assert await store.remove_channel(1, 101) is True
-    await store.set("k", "v")
-    await db.close()
-    db = await Database.open(path)
-    store = SettingsStore(db)
-    assert await store.channels_of(1) == [100]
-    assert store.is_opted_in(1, 100) and not store.is_opted_in(2, 100) and not store.is_opted_in(None, 100)
-    assert await store.get("k") == "v"
-    await db.close()
-
-
 async def test_sql_is_parameterised(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "p.sqlite3")
-    store = SettingsStore(db)
     evil = "x'); DROP TABLE lookups; --"
-    await store.set(evil, evil)
-    assert await store.get(evil) == evil
+    await db.execute("INSERT INTO app_settings (key, value) VALUES (?, ?)", (evil, evil))
+    assert await db.fetchall("SELECT key, value FROM app_settings") == [(evil, evil)]
     assert await db.fetchall("SELECT COUNT(*) FROM lookups") == [(0,)]
+    await db.close()
+
+
+async def test_execute_reports_changed_rows_and_fetchone_none(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "rows.sqlite3")
+    await db.executemany("INSERT INTO app_settings (key, value) VALUES (?, ?)", [("a", "1"), ("b", "2")])
+    assert await db.execute("UPDATE app_settings SET value = ?", ("x",)) == 2
+    assert await db.fetchone("SELECT value FROM app_settings WHERE key = ?", ("missing",)) is None
+    await db.close()
+
+
+async def test_a_failed_write_is_rolled_back_and_the_connection_stays_usable(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "fail.sqlite3")
+    rows = [("k1", "v"), ("k1", "duplicate key")]
+    with pytest.raises(Exception, match="UNIQUE"):
+        await db.executemany("INSERT INTO app_settings (key, value) VALUES (?, ?)", rows)
+    assert not db.conn.in_transaction
+    assert await db.fetchall("SELECT * FROM app_settings") == []  # the first row of the batch went too
+    await db.execute("INSERT INTO app_settings (key, value) VALUES (?, ?)", ("k2", "v"))
+    assert await db.fetchall("SELECT key FROM app_settings") == [("k2",)]
     await db.close()
