@@ -723,14 +723,6 @@ class FakeDiscord:
         """Wait until ``count`` sessions were resumed (RESUMED sent)."""
         await self.wait_for(lambda: self.resume_count >= count, timeout=timeout, description=f"RESUMED #{count}")
 
-    async def wait_connected(self, timeout: float = 5.0) -> None:
-        """Wait until some session has a live gateway connection."""
-        await self.wait_for(
-            lambda: any(s.connection and not s.connection.closed for s in self._sessions.values() if s.valid),
-            timeout=timeout,
-            description="a connected gateway session",
-        )
-
     # ------------------------------------------------------------------------------------------------------------
     # World building (synchronous; announce changes over the gateway with the async helpers below)
     # ------------------------------------------------------------------------------------------------------------
