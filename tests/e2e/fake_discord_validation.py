@@ -13,21 +13,19 @@ from typing import Any
 
 # JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json).
 UNKNOWN_CHANNEL = 10003
-UNKNOWN_GUILD = 10004
-UNKNOWN_MEMBER = 10007
-UNKNOWN_MESSAGE = 10008
-UNKNOWN_USER = 10013
 UNKNOWN_WEBHOOK = 10015
-UNKNOWN_APPLICATION_COMMAND = 10063
 UNKNOWN_INTERACTION = 10062
 MISSING_ACCESS = 50001
 CANNOT_SEND_EMPTY_MESSAGE = 50006
-CANNOT_EDIT_OTHERS_MESSAGE = 50005
 MISSING_PERMISSIONS = 50013
 INVALID_FORM_BODY = 50035
 INTERACTION_ALREADY_ACKNOWLEDGED = 40060
 
 CHAT_INPUT_NAME_RE = re.compile(r"^[-_'\w]{1,32}$", re.UNICODE)
+OPT_SUB_COMMAND = 1
+OPT_SUB_COMMAND_GROUP = 2
+CHOICE_VALUE_TYPES: dict[int, tuple[type, ...]] = {3: (str,), 4: (int,), 10: (int, float)}  # string, integer, number
+MAX_COMMAND_CHARACTERS = 4000  # name, description and every option's and choice's name, description and value
 
 MESSAGE_FLAGS_ALLOWED_ON_CREATE = (1 << 2) | (1 << 12) | (1 << 15)  # SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS, V2
 INTERACTION_MESSAGE_FLAGS_ALLOWED = MESSAGE_FLAGS_ALLOWED_ON_CREATE | (1 << 6)  # + EPHEMERAL
@@ -285,15 +283,58 @@ def validate_message_payload(
             raise DiscordAPIError(400, CANNOT_SEND_EMPTY_MESSAGE, "Cannot send an empty message")
 
 
-def _validate_options(options: Any, errors: FormErrors, path: list[str | int], depth: int) -> None:
+def _validate_name(errors: FormErrors, path: list[str | int], name: Any) -> None:
+    if not isinstance(name, str) or not CHAT_INPUT_NAME_RE.match(name) or name != name.lower():
+        errors.add([*path, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+
+
+def _validate_choices(option: Mapping[str, Any], errors: FormErrors, path: list[str | int]) -> None:
+    choices = option.get("choices")
+    if not choices:
+        return
+    otype = option.get("type")
+    if otype not in CHOICE_VALUE_TYPES:
+        errors.add([*path, "choices"], "APPLICATION_COMMAND_OPTION_CHOICES_INVALID", "Choices need string or number")
+        return
+    if option.get("autocomplete"):
+        errors.add(
+            [*path, "autocomplete"],
+            "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_WITH_CHOICES",
+            "Autocomplete cannot be enabled on options with choices",
+        )
+    if len(choices) > 25:
+        errors.add([*path, "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+    for index, choice in enumerate(choices):
+        _check_length(errors, [*path, "choices", index, "name"], choice.get("name"), 100, minimum=1)
+        value = choice.get("value")
+        if not isinstance(value, CHOICE_VALUE_TYPES[otype]) or isinstance(value, bool):
+            errors.add([*path, "choices", index, "value"], "BASE_TYPE_CHOICES", "Value does not match the option type")
+        elif isinstance(value, str):
+            _check_length(errors, [*path, "choices", index, "value"], value, 100, minimum=1)
+
+
+def _validate_options(options: Any, errors: FormErrors, path: list[str | int], parent: int | None) -> None:
+    """Options of a command (``parent`` None), a subcommand group (2) or a subcommand (1).
+
+    Discord's nesting: a command holds either subcommands/groups or value options, never both; a group holds
+    only subcommands (so at most command -> group -> subcommand); a subcommand holds only value options.
+    """
     if not isinstance(options, list):
         errors.add(path, "BASE_TYPE_ARRAY", "Must be an array.")
         return
     if len(options) > 25:
         errors.add(path, "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+    if parent == OPT_SUB_COMMAND_GROUP and not options:
+        errors.add(path, "BASE_TYPE_BAD_LENGTH", "A subcommand group needs between 1 and 25 subcommands.")
     names = [option.get("name") for option in options]
     if len(set(names)) != len(names):
         errors.add(path, "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS", "Option names must be unique")
+    nested = [o.get("type") in (OPT_SUB_COMMAND, OPT_SUB_COMMAND_GROUP) for o in options]
+    if any(nested) and not all(nested):
+        errors.add(
+            path, "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
+            "Sub-command and sub-command group option types are mutually exclusive to all other types",
+        )
     seen_optional = False
     for index, option in enumerate(options):
         option_path = [*path, index]
@@ -301,14 +342,21 @@ def _validate_options(options: Any, errors: FormErrors, path: list[str | int], d
         if not isinstance(otype, int) or not 1 <= otype <= 11:
             errors.add([*option_path, "type"], "BASE_TYPE_CHOICES", f"Value must be one of 1..11, got {otype!r}.")
             continue
-        name = option.get("name")
-        if not isinstance(name, str) or not CHAT_INPUT_NAME_RE.match(name) or name != name.lower():
-            errors.add([*option_path, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+        _validate_name(errors, option_path, option.get("name"))
         _check_length(errors, [*option_path, "description"], option.get("description"), 100, minimum=1)
-        if otype in (1, 2):
-            if depth >= (2 if otype == 2 else 3):
-                errors.add(option_path, "APPLICATION_COMMAND_OPTION_TYPE_INVALID", "Sub-command nesting too deep")
-            _validate_options(option.get("options") or [], errors, [*option_path, "options"], depth + 1)
+        allowed_here = {
+            None: True,
+            OPT_SUB_COMMAND_GROUP: otype == OPT_SUB_COMMAND,
+            OPT_SUB_COMMAND: otype not in (OPT_SUB_COMMAND, OPT_SUB_COMMAND_GROUP),
+        }[parent]
+        if not allowed_here:
+            errors.add(
+                [*option_path, "type"], "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
+                "Groups may hold only subcommands, and subcommands no subcommands or groups (nesting too deep)",
+            )
+            continue
+        if otype in (OPT_SUB_COMMAND, OPT_SUB_COMMAND_GROUP):
+            _validate_options(option.get("options") or [], errors, [*option_path, "options"], otype)
             continue
         if option.get("required"):
             if seen_optional:
@@ -319,23 +367,8 @@ def _validate_options(options: Any, errors: FormErrors, path: list[str | int], d
                 )
         else:
             seen_optional = True
-        choices = option.get("choices")
-        if choices:
-            if option.get("autocomplete"):
-                errors.add(
-                    [*option_path, "autocomplete"],
-                    "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_WITH_CHOICES",
-                    "Autocomplete cannot be enabled on options with choices",
-                )
-            if len(choices) > 25:
-                errors.add([*option_path, "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
-            for choice_index, choice in enumerate(choices):
-                _check_length(
-                    errors, [*option_path, "choices", choice_index, "name"], choice.get("name"), 100, minimum=1
-                )
-                if isinstance(choice.get("value"), str):
-                    _check_length(errors, [*option_path, "choices", choice_index, "value"], choice.get("value"), 100)
-        if option.get("autocomplete") and otype not in (3, 4, 10):
+        _validate_choices(option, errors, option_path)
+        if option.get("autocomplete") and otype not in CHOICE_VALUE_TYPES:
             errors.add(
                 [*option_path, "autocomplete"],
                 "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
@@ -343,15 +376,23 @@ def _validate_options(options: Any, errors: FormErrors, path: list[str | int], d
             )
 
 
+def _command_characters(item: Mapping[str, Any]) -> int:
+    total = len(str(item.get("name") or "")) + len(str(item.get("description") or ""))
+    for choice in item.get("choices") or []:
+        total += len(str(choice.get("name") or "")) + len(str(choice.get("value") or ""))
+    return total + sum(_command_characters(option) for option in item.get("options") or [])
+
+
 def validate_command(command: Mapping[str, Any], errors: FormErrors, path: list[str | int]) -> None:
-    """Validate one application command payload (name/description/option rules)."""
+    """Validate one application command payload (name, description, option structure, sizes, permissions)."""
     ctype = command.get("type", 1)
     name = command.get("name")
     if ctype == 1:
-        if not isinstance(name, str) or not CHAT_INPUT_NAME_RE.match(name) or name != name.lower():
-            errors.add([*path, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+        _validate_name(errors, path, name)
         _check_length(errors, [*path, "description"], command.get("description"), 100, minimum=1)
-        _validate_options(command.get("options") or [], errors, [*path, "options"], 0)
+        _validate_options(command.get("options") or [], errors, [*path, "options"], None)
+        if _command_characters(command) > MAX_COMMAND_CHARACTERS:
+            errors.add(path, "APPLICATION_COMMAND_TOO_LARGE", f"Command exceeds {MAX_COMMAND_CHARACTERS} characters")
     elif ctype in (2, 3):
         _check_length(errors, [*path, "name"], name, 32, minimum=1)
         if command.get("description"):
@@ -362,6 +403,12 @@ def validate_command(command: Mapping[str, Any], errors: FormErrors, path: list[
             )
     elif ctype != 4:
         errors.add([*path, "type"], "BASE_TYPE_CHOICES", f"Value must be one of (1, 2, 3, 4), got {ctype!r}.")
+    permissions = command.get("default_member_permissions")
+    if permissions is not None and not str(permissions).isdigit():
+        errors.add([*path, "default_member_permissions"], "NUMBER_TYPE_COERCE", "Value is not a permission bitfield")
+    contexts = command.get("contexts")
+    if contexts is not None and (not isinstance(contexts, list) or any(c not in (0, 1, 2) for c in contexts)):
+        errors.add([*path, "contexts"], "BASE_TYPE_CHOICES", "Contexts must be a list of 0, 1 and 2")
 
 
 def validate_command_list(commands: Any) -> None:
@@ -401,16 +448,4 @@ def validate_autocomplete_choices(data: Any) -> None:
         _check_length(errors, ["data", "choices", index, "name"], choice.get("name"), 100, minimum=1)
         if isinstance(choice.get("value"), str):
             _check_length(errors, ["data", "choices", index, "value"], choice.get("value"), 100)
-    errors.raise_if_any()
-
-
-def validate_modal(data: Any) -> None:
-    """Validate the ``data`` of a modal (type 9) interaction callback."""
-    errors = FormErrors()
-    data = data or {}
-    _check_length(errors, ["data", "title"], data.get("title"), 45, minimum=1)
-    _check_length(errors, ["data", "custom_id"], data.get("custom_id"), 100, minimum=1)
-    components = data.get("components") or []
-    if not 1 <= len(components) <= 5:
-        errors.add(["data", "components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
     errors.raise_if_any()

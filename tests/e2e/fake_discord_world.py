@@ -19,40 +19,15 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 # Channel types (https://discord.com/developers/docs/resources/channel#channel-object-channel-types).
 CHANNEL_GUILD_TEXT = 0
 CHANNEL_DM = 1
-CHANNEL_GUILD_VOICE = 2
-CHANNEL_GUILD_CATEGORY = 4
-CHANNEL_GUILD_ANNOUNCEMENT = 5
-CHANNEL_PUBLIC_THREAD = 11
 
-# Gateway intents.
+# Gateway intents the emulator looks at; VALID_INTENTS is every bit Discord accepts in IDENTIFY.
 INTENT_GUILDS = 1 << 0
 INTENT_GUILD_MEMBERS = 1 << 1
-INTENT_GUILD_MODERATION = 1 << 2
-INTENT_GUILD_EXPRESSIONS = 1 << 3
-INTENT_GUILD_INTEGRATIONS = 1 << 4
-INTENT_GUILD_WEBHOOKS = 1 << 5
-INTENT_GUILD_INVITES = 1 << 6
-INTENT_GUILD_VOICE_STATES = 1 << 7
 INTENT_GUILD_PRESENCES = 1 << 8
 INTENT_GUILD_MESSAGES = 1 << 9
-INTENT_GUILD_MESSAGE_REACTIONS = 1 << 10
-INTENT_GUILD_MESSAGE_TYPING = 1 << 11
 INTENT_DIRECT_MESSAGES = 1 << 12
-INTENT_DIRECT_MESSAGE_REACTIONS = 1 << 13
-INTENT_DIRECT_MESSAGE_TYPING = 1 << 14
 INTENT_MESSAGE_CONTENT = 1 << 15
-INTENT_GUILD_SCHEDULED_EVENTS = 1 << 16
-INTENT_AUTO_MODERATION_CONFIGURATION = 1 << 20
-INTENT_AUTO_MODERATION_EXECUTION = 1 << 21
-INTENT_GUILD_MESSAGE_POLLS = 1 << 24
-INTENT_DIRECT_MESSAGE_POLLS = 1 << 25
-VALID_INTENTS = (
-    ((1 << 17) - 1)
-    | INTENT_AUTO_MODERATION_CONFIGURATION
-    | INTENT_AUTO_MODERATION_EXECUTION
-    | INTENT_GUILD_MESSAGE_POLLS
-    | INTENT_DIRECT_MESSAGE_POLLS
-)
+VALID_INTENTS = ((1 << 17) - 1) | (1 << 20) | (1 << 21) | (1 << 24) | (1 << 25)
 PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESSAGE_CONTENT
 
 # Permission bits used by the emulator.
@@ -125,11 +100,6 @@ class SnowflakeGenerator:
             candidate = (millis << 22) | (self._worker << 17) | (self._process << 12)
             self._last = max(candidate, self._last + 1)
             return self._last
-
-
-def snowflake_time(snowflake: int) -> datetime.datetime:
-    """Return the creation time encoded in a snowflake."""
-    return datetime.datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, tz=datetime.UTC)
 
 
 def iso_timestamp(when: datetime.datetime | None = None) -> str:
@@ -315,7 +285,7 @@ class FakeChannel:
             "parent_id": str(self.parent_id) if self.parent_id else None,
             "flags": 0,
         }
-        if self.type in (CHANNEL_GUILD_TEXT, CHANNEL_GUILD_ANNOUNCEMENT):
+        if self.type == CHANNEL_GUILD_TEXT:
             data.update(
                 topic=self.topic,
                 nsfw=self.nsfw,
@@ -324,8 +294,6 @@ class FakeChannel:
                 default_auto_archive_duration=1440,
                 default_thread_rate_limit_per_user=0,
             )
-        elif self.type == CHANNEL_GUILD_VOICE:
-            data.update(bitrate=64000, user_limit=0, rtc_region=None, nsfw=self.nsfw, last_message_id=last)
         if include_guild_id and self.guild_id is not None:
             data["guild_id"] = str(self.guild_id)
         return data
@@ -351,13 +319,6 @@ class FakeGuild:
     def everyone_role(self) -> FakeRole:
         """The @everyone role (same id as the guild)."""
         return self.roles[self.id]
-
-    @property
-    def text_channels(self) -> list[FakeChannel]:
-        """Text channels ordered by position."""
-        return sorted(
-            (c for c in self.channels.values() if c.type == CHANNEL_GUILD_TEXT), key=lambda c: (c.position, c.id)
-        )
 
     def channel_named(self, name: str) -> FakeChannel:
         """Return the channel called ``name`` (raises ``KeyError`` if missing)."""

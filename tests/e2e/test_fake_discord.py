@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import socket
 import time
 from typing import Any
@@ -16,7 +15,8 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from .fake_discord import FakeDiscord, FakeInteraction, NetworkGuard
+from .fake_discord import CommandNotInvocable, FakeDiscord, FakeInteraction, NetworkGuard
+from .fake_discord_validation import DiscordAPIError, validate_command_list, validate_message_payload
 
 pytestmark = pytest.mark.e2e
 
@@ -31,11 +31,10 @@ class FastBot(commands.Bot):
         return None
 
 
-def make_bot(*, message_content: bool = True, members: bool = False) -> commands.Bot:
+def make_bot(*, message_content: bool = True) -> commands.Bot:
     """A bot with a short guild_ready_timeout, so on_ready fires ~0.1 s after the last GUILD_CREATE (default 2 s)."""
     intents = discord.Intents.default()
     intents.message_content = message_content
-    intents.members = members
     return FastBot(command_prefix="!", intents=intents, guild_ready_timeout=0.1, help_command=None)
 
 
@@ -51,7 +50,7 @@ def bot_channel(bot: commands.Bot, fake: FakeDiscord) -> discord.TextChannel:
 
 
 async def test_login_ready_caches_guild_and_channels(fake_discord: FakeDiscord) -> None:
-    bot = make_bot(members=True)
+    bot = make_bot()
     async with fake_discord.run_client(bot):
         assert bot.user is not None and bot.user.id == fake_discord.bot_user.id
         assert bot.user.bot and bot.application_id == fake_discord.application_id
@@ -60,10 +59,8 @@ async def test_login_ready_caches_guild_and_channels(fake_discord: FakeDiscord) 
         assert {c.name for c in guild.text_channels} == {"general", "glossary"}
         assert guild.default_role.id == guild.id
         assert guild.me.guild_permissions.send_messages and not guild.me.guild_permissions.administrator
-        # With GUILD_MEMBERS but not PRESENCES discord.py chunks via op 8; the fake answers GUILD_MEMBERS_CHUNK.
-        assert guild.chunked and guild.get_member(fake_discord.user.id) is not None
-        assert any(p.get("op") == 8 for p in fake_discord.gateway_received)
         assert (await bot.application_info()).owner.id == fake_discord.owner.id
+        assert await bot.is_owner(fake_discord.owner) and not await bot.is_owner(fake_discord.user)
 
         identify = fake_discord.identifies[0]
         assert identify["intents"] == bot.intents.value and identify["token"] == fake_discord.token
@@ -72,11 +69,8 @@ async def test_login_ready_caches_guild_and_channels(fake_discord: FakeDiscord) 
         me = await fake_discord.wait_for_request("GET", "/users/@me")
         assert me.headers["Authorization"] == f"Bot {fake_discord.token}"
         await fake_discord.wait_for_request("GET", "/oauth2/applications/@me")
-        # discord.py heartbeats right after HELLO; on op 1 it must beat at once with the last sequence it saw.
-        await fake_discord.wait_for(lambda: fake_discord.heartbeat_count >= 1, timeout=WAIT)
-        beats = fake_discord.heartbeat_count
-        await fake_discord.request_heartbeat()
-        await fake_discord.wait_for(lambda: fake_discord.heartbeat_count > beats, timeout=WAIT)
+        # Heartbeats carry the last sequence number the client saw (the interval is 1 s).
+        await fake_discord.wait_for(lambda: fake_discord.heartbeat_count >= 2, timeout=WAIT)
         assert fake_discord.last_heartbeat_seq == fake_discord.sequence > 0
         assert bot.latency < 1.0
 
@@ -179,30 +173,6 @@ async def test_gateway_disconnect_is_resumed_and_missed_events_replayed(fake_dis
         assert fake_discord.gateway_connections[-1]["path"] == "/resume-gateway"  # used resume_gateway_url
         replayed_seq = next(e.seq for e in fake_discord.dispatched if e.event == "MESSAGE_CREATE")
         assert resume["seq"] == replayed_seq - 1
-
-
-async def test_invalidated_session_reidentifies_and_events_flow(fake_discord: FakeDiscord) -> None:
-    bot = make_bot()
-    received: asyncio.Queue[str] = asyncio.Queue()
-    ready_count = 0
-
-    @bot.listen("on_ready")
-    async def on_ready() -> None:
-        nonlocal ready_count
-        ready_count += 1
-
-    @bot.listen("on_message")
-    async def on_message(message: discord.Message) -> None:
-        await received.put(message.content)
-
-    async with fake_discord.run_client(bot):
-        await fake_discord.disconnect_gateway(4009)  # "session timed out": the RESUME gets INVALID_SESSION
-        await fake_discord.wait_ready(timeout=WAIT, count=2)
-        await fake_discord.wait_for(lambda: ready_count >= 2, timeout=WAIT)
-        assert fake_discord.identify_count == 2 and fake_discord.invalid_session_count == 1
-        await fake_discord.send_message(fake_discord.channel, fake_discord.user, "after re-identify")
-        assert await wait(received.get()) == "after re-identify"
-        assert bot.get_guild(fake_discord.guild.id) is not None
 
 
 class GlossaryCommands(app_commands.Group):
@@ -363,7 +333,8 @@ async def test_invalid_payloads_are_rejected_like_discord(fake_discord: FakeDisc
 
 
 async def test_disallowed_privileged_intent_closes_with_4014() -> None:
-    async with FakeDiscord(allowed_privileged_intents=0) as fake, fake.patch_discord():
+    async with FakeDiscord(allowed_privileged_intents=0) as fake:
+        fake.patch_discord()
         with pytest.raises(discord.PrivilegedIntentsRequired):
             async with fake.run_client(make_bot(message_content=True)):
                 pytest.fail("the client must not become ready")
@@ -385,46 +356,6 @@ async def test_bot_close_is_clean(fake_discord: FakeDiscord) -> None:
     assert fake_discord.unhandled_requests == [] and fake_discord.server_errors == []
 
 
-class SuggestModal(discord.ui.Modal, title="Suggest a term"):
-    """A modal with one required and one optional text input."""
-
-    term: discord.ui.TextInput[SuggestModal] = discord.ui.TextInput(label="Term", custom_id="suggest:term")
-    note: discord.ui.TextInput[SuggestModal] = discord.ui.TextInput(
-        label="Note", custom_id="suggest:note", required=False
-    )
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(f"Thanks for {self.term.value}", ephemeral=True)
-
-
-async def test_dm_with_file_and_modal_round_trip(fake_discord: FakeDiscord) -> None:
-    bot = make_bot()
-
-    @bot.tree.command(name="suggest", description="Suggest a glossary term")
-    async def suggest(interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(SuggestModal())
-
-    async with fake_discord.run_client(bot):
-        user = await wait(bot.fetch_user(fake_discord.user.id))
-        dm = await wait(user.send("your export", file=discord.File(io.BytesIO(b"term,definition"), "export.csv")))
-        await fake_discord.wait_for_request("POST", "/users/@me/channels")
-        upload = await fake_discord.wait_for_request("POST", rf"/channels/{dm.channel.id}/messages")
-        assert upload.json["content"] == "your export"  # parsed from the multipart payload_json part
-        assert [(f.field_name, f.filename, f.data) for f in upload.files] == [
-            ("files[0]", "export.csv", b"term,definition")
-        ]
-        assert await wait(dm.attachments[0].read()) == b"term,definition"
-
-        await wait(bot.tree.sync())
-        opened = await fake_discord.send_slash_command("suggest")
-        assert (await fake_discord.wait_for_callback(opened)).json["type"] == 9
-        with pytest.raises(ValueError, match="required"):
-            await fake_discord.submit_modal(opened, {"suggest:note": "no term"})
-        submitted = await fake_discord.submit_modal(opened, {"suggest:term": "honeypot"})
-        callback = await fake_discord.wait_for_callback(submitted)
-        assert callback.json["data"]["content"] == "Thanks for honeypot"
-
-
 def test_network_guard_blocks_real_hosts(no_external_network: NetworkGuard) -> None:
     with pytest.raises(OSError, match="blocked"):
         socket.getaddrinfo("discord.com", 443)
@@ -432,3 +363,161 @@ def test_network_guard_blocks_real_hosts(no_external_network: NetworkGuard) -> N
         socket.create_connection(("162.159.128.233", 443), timeout=1)
     assert len(no_external_network.blocked) == 2
     no_external_network.blocked.clear()  # expected attempts; the fixture fails the test on any others
+
+
+class AdminCommands(app_commands.Group):
+    """Manage Server by default, with a subgroup two levels deep (group -> subgroup -> subcommand)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            name="admin", description="Server settings", guild_only=True,
+            default_permissions=discord.Permissions(manage_guild=True),
+        )
+        self.calls: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
+        schedule = app_commands.Group(name="schedule", description="The daily post", parent=self)
+
+        @schedule.command(name="set", description="Post daily")
+        @app_commands.choices(kind=[app_commands.Choice(name="Term", value="term"),
+                                    app_commands.Choice(name="Quiz", value="quiz")])
+        async def schedule_set(
+            interaction: discord.Interaction, channel: discord.TextChannel, kind: app_commands.Choice[str]
+        ) -> None:
+            await self.calls.put(("schedule set", {"channel": channel.id, "kind": kind.value}))
+            await interaction.response.send_message("scheduled", ephemeral=True)
+
+
+async def synced_admin_bot(fake: FakeDiscord) -> tuple[commands.Bot, AdminCommands]:
+    bot = make_bot()
+    group = AdminCommands()
+    bot.tree.add_command(group)
+
+    @bot.tree.command(name="hello", description="Anyone, anywhere")
+    async def hello(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("hi")
+
+    return bot, group
+
+
+async def test_default_member_permissions_decide_who_can_invoke(fake_discord: FakeDiscord) -> None:
+    bot, group = await synced_admin_bot(fake_discord)
+    options = {"channel": fake_discord.channel, "kind": "quiz"}
+    async with fake_discord.run_client(bot):
+        await wait(bot.tree.sync())
+        stored = fake_discord.find_command("admin")
+        assert stored["default_member_permissions"] == str(1 << 5) and stored["dm_permission"] is False
+        sent = len(fake_discord.interactions)
+        with pytest.raises(CommandNotInvocable, match="manage_guild") as refused:
+            await fake_discord.send_slash_command("admin schedule set", options)
+        assert refused.value.reason == "missing_permissions" and refused.value.missing == 1 << 5
+        assert isinstance(refused.value, PermissionError) and len(fake_discord.interactions) == sent  # nothing sent
+        with pytest.raises(CommandNotInvocable):  # autocomplete is refused alike
+            await fake_discord.send_autocomplete("admin schedule set", {"kind": "q"}, focused="kind")
+
+        for who, role_permissions in (("owner", None), ("manager", 1 << 5), ("admin", 1 << 3)):
+            user = fake_discord.owner
+            if role_permissions is not None:
+                user = fake_discord.add_user(who)
+                fake_discord.add_member(
+                    fake_discord.guild, user, roles=[fake_discord.add_role(fake_discord.guild, who,
+                                                                           permissions=role_permissions)]
+                )
+            allowed = await fake_discord.send_slash_command("admin schedule set", options, user=user)
+            assert (await fake_discord.wait_for_callback(allowed)).status == 200
+            assert await wait(group.calls.get()) == ("schedule set", {"channel": fake_discord.channel.id,
+                                                                      "kind": "quiz"})
+        data = allowed.payload["data"]  # group -> subgroup -> subcommand, as the Discord client nests it
+        assert [(o["name"], o["type"]) for o in data["options"]] == [("schedule", 2)]
+        assert [(o["name"], o["type"]) for o in data["options"][0]["options"]] == [("set", 1)]
+
+        fake_discord.set_permission_overwrite(fake_discord.channel, fake_discord.guild.everyone_role, deny=1 << 31)
+        with pytest.raises(CommandNotInvocable, match="Use Application Commands"):
+            await fake_discord.send_slash_command("hello")
+
+
+async def test_guild_only_and_unknown_choices_never_reach_the_bot(fake_discord: FakeDiscord) -> None:
+    bot, _ = await synced_admin_bot(fake_discord)
+    async with fake_discord.run_client(bot):
+        await wait(bot.tree.sync())
+        dm = fake_discord.get_dm_channel(fake_discord.user)
+        with pytest.raises(CommandNotInvocable, match="not available in DMs") as refused:
+            await fake_discord.send_slash_command("admin schedule set", {}, user=fake_discord.owner, channel=dm)
+        assert refused.value.reason == "not_in_dms"
+        hello = await fake_discord.send_slash_command("hello", channel=dm)
+        assert (await fake_discord.wait_for_callback(hello)).json["data"]["content"] == "hi"
+        with pytest.raises(ValueError, match="not a choice"):
+            await fake_discord.send_slash_command(
+                "admin schedule set", {"channel": fake_discord.channel, "kind": "Quiz"}, user=fake_discord.owner
+            )
+        with pytest.raises(ValueError, match="needs a subcommand"):
+            await fake_discord.send_slash_command("admin schedule", {}, user=fake_discord.owner)
+
+
+async def test_team_owned_application_owners(fake_discord: FakeDiscord) -> None:
+    second = fake_discord.add_user("co_owner")
+    fake_discord.team = [fake_discord.owner, second]
+    bot = make_bot()
+    async with fake_discord.run_client(bot):
+        assert await bot.is_owner(second) and await bot.is_owner(fake_discord.owner)
+        assert not await bot.is_owner(fake_discord.user)
+
+
+def option(name: str, otype: int = 3, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "description": f"The {name}", "type": otype, **extra}
+
+
+def command(*options: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"name": "glossary", "description": "Glossary", "type": 1, "options": list(options), **extra}
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        (command(option("a", 2, options=[option("b", 2, options=[option("c", 1)])])), "nesting too deep"),
+        (command(option("a", 1, options=[option("b", 1)])), "nesting too deep"),
+        (command(option("a", 2, options=[option("b")])), "nesting too deep"),
+        (command(option("sub", 1), option("term")), "mutually exclusive"),
+        (command(option("kind", choices=[{"name": f"c{i}", "value": f"c{i}"} for i in range(26)])), "25 or fewer"),
+        (command(option("days", 4, choices=[{"name": "a week", "value": "7"}])), "option type"),
+        (command(option("Term")), "name is invalid"),
+        (command(option("term", description="x" * 101)), "100 or fewer"),
+        (command(*[option(f"o{i}") for i in range(26)]), "25 or fewer"),
+        (command(option("a", 2)), "between 1 and 25"),
+        ({**command(), "description": ""}, "between 1 and 100"),
+        (command(default_member_permissions="manage"), "permission bitfield"),
+        (command(*[option(f"o{i}", description="d" * 100, choices=[{"name": "n" * 100, "value": f"v{j}"}
+                                                                     for j in range(25)]) for i in range(2)]),
+         "4000 characters"),
+    ],
+)
+def test_sync_rejects_what_discord_rejects(payload: dict[str, Any], field: str) -> None:
+    with pytest.raises(DiscordAPIError) as rejected:
+        validate_command_list([payload])
+    assert rejected.value.status == 400 and rejected.value.code == 50035
+    assert field in str(rejected.value.errors)
+
+
+def test_sync_accepts_group_subgroup_subcommand_and_choices() -> None:
+    choices = [{"name": f"Category {i}", "value": f"cat{i}"} for i in range(25)]
+    validate_command_list([
+        command(option("totd", 2, options=[option("set", 1, options=[option("time", required=True)]),
+                                           option("off", 1)]), option("stats", 1),
+                default_member_permissions=str(1 << 5), contexts=[0]),
+        {"name": "browse", "description": "Browse", "options": [option("category", choices=choices)]},
+    ])
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"content": "x" * 2001}, "content"),
+        ({"embeds": [{"title": "t"}] * 11}, "10 or fewer"),
+        ({"embeds": [{"description": "d" * 4000}, {"description": "d" * 2001}]}, "6000"),
+        ({"components": [{"type": 1, "components": [{"type": 2, "style": 1, "label": "x", "custom_id": f"b{i}"}]}
+                         for i in range(6)]}, "5 or fewer"),
+        ({"content": "x", "allowed_mentions": {"parse": ["users"], "users": ["1"]}}, "mutually exclusive"),
+    ],
+)
+def test_messages_over_discords_limits_are_rejected(payload: dict[str, Any], field: str) -> None:
+    with pytest.raises(DiscordAPIError) as rejected:
+        validate_message_payload(payload)
+    assert rejected.value.code == 50035 and field in str(rejected.value.errors)
