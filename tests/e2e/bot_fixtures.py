@@ -14,10 +14,12 @@ from bot.config import Settings
 from bot.glossary import Glossary
 
 from .fake_discord import FakeDiscord, FakeInteraction
+from .fake_discord_commands import CommandNotInvocable
 from .fake_discord_world import FakeUser
 
 INTERACTION_RESPONSE_DEFERRED = 5
 EPHEMERAL = 1 << 6
+MANAGE_GUILD = 1 << 5
 
 
 TOTD_POLL_SECONDS = 1.0
@@ -71,16 +73,15 @@ async def reply_text(fd: FakeDiscord, interaction: FakeInteraction) -> str:
 async def refused_for_lack_of_manage_server(
     fd: FakeDiscord, command: str, options: dict[str, Any], *, user: FakeUser | None = None
 ) -> bool:
-    """Whether a member without Manage Server is refused ``command``, whichever layer refuses.
+    """Whether Discord refuses ``command`` to a member without Manage Server.
 
-    Discord itself hides a command whose ``default_member_permissions`` the member lacks (an emulator that
-    enforces it refuses to send the interaction); otherwise the bot's own ``has_permissions`` check must answer
-    privately that Manage Server is needed.
+    The bot syncs ``/glossary`` with Manage Server as its default member permission, so Discord does not even
+    deliver the interaction (the emulator enforces that as Discord does). A misspelled command or option is not a
+    refusal: it raises as usual. The bot's own ``has_permissions`` check behind it is covered by the unit tests of
+    the error handler.
     """
     try:
-        interaction = await fd.send_slash_command(command, options, user=user or fd.user)
-    except (PermissionError, LookupError, ValueError):
-        return True
-    text = await reply_text(fd, interaction)
-    flags = (interaction.response_data or {}).get("flags", 0)
-    return "Manage Server" in text and bool(flags & EPHEMERAL)
+        await fd.send_slash_command(command, options, user=user or fd.user)
+    except CommandNotInvocable as refused:
+        return refused.reason == "missing_permissions" and bool(refused.missing & MANAGE_GUILD)
+    return False
