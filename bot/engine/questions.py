@@ -154,9 +154,12 @@ _CUES: list[tuple[Intent, list[str]]] = [
 _COMPILED: list[tuple[Intent, list[re.Pattern[str]]]] = [
     (intent, [re.compile(rf"(?:^|\b){p}") for p in patterns]) for intent, patterns in _CUES
 ]
+# "sql injection in my app" -> head "sql injection", tail "in my app": a preposition, an optional determiner, then
+# one to four words. Every separator is mandatory: with an optional one ("(?: ?\w+){1,4}") a long word could be
+# split into pieces in O(L^3) ways, all tried when the match fails (a 300-letter word took 20 s).
 _CONTEXT_TAIL_RE = re.compile(
     r"^(?P<head>.+?) (?P<tail>(?:in|on|for|with|at|from|using|inside|within|into|under|via|when using|when)"
-    r" (?:my|our|a|an|the|your|his|her|their|this|that|some|his|of)?(?: ?\w+){1,4})$"
+    r" (?:(?:my|our|a|an|the|your|his|her|their|this|that|some|of) )?\w+(?: \w+){0,3})$"
 )
 _LEADING_CHATTER_RE = re.compile(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|so|um|uh|well|bot|glossary|cyberglossary|please|pls|plz"
