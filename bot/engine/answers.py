@@ -268,6 +268,8 @@ class GlossaryEngine:
         # explains the most words ("ssl cert" over "ssl"), then the score.
         count = len(text_words)
         for i in range(count):
+            if best is not None and best[0][0] == 0:
+                break  # a span the name explains entirely starts earlier than any span still to come
             if is_filler(text_words[i]):
                 continue
             for j in range(i + 1, min(count, i + _MAX_SPAN) + 1):
