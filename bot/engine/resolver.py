@@ -556,3 +556,10 @@ class Resolver:
                     seen.add(index)
                     out.append(entry)
         return out
+
+
+def clear_caches() -> None:
+    """Empty the engine's memo caches (word forms, token weights, per-word glossary matches) for every resolver,
+    so that the next query costs what a message of never-seen words costs. For latency tests and benchmarks."""
+    for cached in (name_tokens, singular, stem, _weights, Resolver._vocab_matches):
+        cached.cache_clear()
