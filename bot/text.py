@@ -20,7 +20,7 @@ from functools import lru_cache
 MAX_QUERY_CHARS = 200
 """Only this many characters of a query are considered (after trimming)."""
 MAX_WORD_CHARS = 40
-"""A chat message's words are cut to this many characters, twice the longest word of the glossary (18): only
+"""A chat message's words are cut to this many characters, more than twice the longest glossary word (17): only
 pasted hashes, tokens and runs of letters are cut, and no single word can make the parser's work grow."""
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
