@@ -3,8 +3,9 @@
 
 Each message is timed as the minimum of three runs with the engine's word caches emptied before every run (so a
 run costs what a never-seen message costs; the minimum absorbs noise from other processes on the machine), on an
-engine warmed up with ordinary questions. Hypothesis' own deadline is set far above the budget (three runs must
-fit in it); the assertion on the measured time is what checks the budget.
+engine warmed up with ordinary questions; ``ask_ms`` says what happens on a loaded machine. Hypothesis' own
+deadline is set far above the budget (all the runs must fit in it); the assertion on the measured time is what
+checks the budget.
 """
 
 from __future__ import annotations
@@ -41,10 +42,12 @@ for _question in ("what is phishing", "how do i stop sql injection in my app", "
     ENGINE.ask(_question)  # warm up: indexes touched, code paths compiled
 
 
-def cold_ask_ms(text: str, runs: int = 3) -> float:
-    """The fastest of ``runs`` runs of ``ENGINE.ask(text)`` in ms, each with the engine's caches emptied."""
+def cold_ask_ms(text: str, runs: int = 3, pause_s: float = 0.0) -> float:
+    """The fastest of ``runs`` runs of ``ENGINE.ask(text)`` in ms, each with the engine's caches emptied (and
+    after ``pause_s`` seconds of sleep, which lets the scheduler run other processes first)."""
     best = float("inf")
     for _ in range(runs):
+        time.sleep(pause_s)
         clear_caches()
         started = time.perf_counter()
         ENGINE.ask(text)
@@ -55,6 +58,17 @@ def cold_ask_ms(text: str, runs: int = 3) -> float:
 # Hypothesis draws short lists and strings; the engine must be fast on long ones. Messages are built from up to
 # 80 drawn pieces, cycled to a drawn length that is often the longest a message can be.
 LENGTH = st.one_of(st.sampled_from((800, MAX_CHARS)), st.integers(1, MAX_CHARS))
+
+
+def ask_ms(text: str) -> float:
+    """The engine's time for ``text``: the fastest of 3 cold runs or, when that is over budget, of 10 more runs
+    after short pauses. On a loaded machine (test runs in parallel on two cores) three back-to-back runs can all
+    be delayed by several times their length (a 3 ms message measured 20 ms); a message that truly needs more than
+    the budget stays over it however often it runs."""
+    elapsed = cold_ask_ms(text)
+    if elapsed > BUDGET_MS:
+        elapsed = min(elapsed, cold_ask_ms(text, runs=10, pause_s=0.002))
+    return elapsed
 
 
 def _filled(piece: st.SearchStrategy[str], separators: tuple[str, ...] = (" ",)) -> st.SearchStrategy[str]:
@@ -116,10 +130,10 @@ HOSTILE = st.one_of(
 ).map(lambda text: text[:MAX_CHARS])
 
 
-@settings(max_examples=400, deadline=timedelta(milliseconds=200), database=None)
+@settings(max_examples=400, deadline=timedelta(seconds=1), database=None)
 @given(HOSTILE)
 def test_any_hostile_message_is_answered_within_budget(text: str) -> None:
-    elapsed = cold_ask_ms(text)
+    elapsed = ask_ms(text)
     target(elapsed, label="ms per message")  # steer generation towards slower messages
     assert elapsed <= BUDGET_MS, f"{elapsed:.1f} ms for {len(text)} chars: {text[:120]!r}"
 
@@ -145,7 +159,7 @@ HEX_240 = ("3f9a0c7e51b2d4886e0f" * 12)[:240]
          "all-names", "all-names-glued", "preposition-chain", "name-words"],
 )
 def test_known_slow_shapes_are_answered_within_budget(text: str) -> None:
-    elapsed = cold_ask_ms(text)
+    elapsed = ask_ms(text)
     assert elapsed <= BUDGET_MS, f"{elapsed:.1f} ms"
 
 
