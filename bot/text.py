@@ -19,6 +19,9 @@ from functools import lru_cache
 
 MAX_QUERY_CHARS = 200
 """Only this many characters of a query are considered (after trimming)."""
+MAX_WORD_CHARS = 40
+"""A chat message's words are cut to this many characters, more than twice the longest glossary word (17): only
+pasted hashes, tokens and runs of letters are cut, and no single word can make the parser's work grow."""
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _ARTICLES = frozenset({"a", "an", "the"})
@@ -92,10 +95,11 @@ def words(text: str) -> list[str]:
 
 
 def parse_words(text: str) -> list[str]:
-    """Split a chat message into words for the question parser (apostrophes dropped, "what's" -> "whats")."""
+    """Split a chat message into words for the question parser (apostrophes dropped, "what's" -> "whats"),
+    each cut to ``MAX_WORD_CHARS``."""
     text = _fold_accents(clean(text[: MAX_QUERY_CHARS * 4]))
     text = re.sub(r"(?<=\w)\s*&\s*(?=\w)", " and ", text)
-    return [w.replace("'", "") for w in _NON_WORD_RE.split(text) if w.replace("'", "")]
+    return [word[:MAX_WORD_CHARS] for word in (w.replace("'", "") for w in _NON_WORD_RE.split(text)) if word]
 
 
 @lru_cache(maxsize=65536)

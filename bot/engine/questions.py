@@ -151,17 +151,32 @@ _CUES: list[tuple[Intent, list[str]]] = [
         ],
     ),
 ]
+
+
+def _compile_template(pattern: str) -> re.Pattern[str]:
+    """A question shape, searched from a word boundary. When everything before the term may be empty ("{term}
+    meaning", "(what )?(is )?{term} stands for") the leftmost match always starts at the message's start, since
+    the lazy term can stretch back to it: such a pattern is anchored there, the same match in one pass instead of
+    one pass per word (a search from every word made it quadratic in the message's length)."""
+    before_term = pattern.split("(?P<t>", 1)[0]
+    start = "^" if re.fullmatch(before_term, "") else r"(?:^|\b)"
+    return re.compile(start + pattern)
+
+
 _COMPILED: list[tuple[Intent, list[re.Pattern[str]]]] = [
-    (intent, [re.compile(rf"(?:^|\b){p}") for p in patterns]) for intent, patterns in _CUES
+    (intent, [_compile_template(p) for p in patterns]) for intent, patterns in _CUES
 ]
+# "sql injection in my app" -> head "sql injection", tail "in my app": a preposition, an optional determiner, then
+# one to four words. Every separator is mandatory: with an optional one ("(?: ?\w+){1,4}") a long word could be
+# split into pieces in O(L^3) ways, all tried when the match fails (a 300-letter word took 20 s).
 _CONTEXT_TAIL_RE = re.compile(
     r"^(?P<head>.+?) (?P<tail>(?:in|on|for|with|at|from|using|inside|within|into|under|via|when using|when)"
-    r" (?:my|our|a|an|the|your|his|her|their|this|that|some|his|of)?(?: ?\w+){1,4})$"
+    r" (?:(?:my|our|a|an|the|your|his|her|their|this|that|some|of) )?\w+(?: \w+){0,3})$"
 )
 _LEADING_CHATTER_RE = re.compile(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|so|um|uh|well|bot|glossary|cyberglossary|please|pls|plz"
-    r"|quick question|question|q|and|but|also|then|btw|also|hmm|ah|oh|sorry|guys|all|everyone|folks|team"
-    r"|can someone|can anyone|could someone|could you|can you|would you|will you|please can you|someone|somebody"
+    r"|quick question|question|q|and|but|also|then|btw|hmm|ah|oh|sorry|guys|all|everyone|folks|team"
+    r"|can someone|can anyone|could someone|could you|can you|would you|will you|someone|somebody"
     r"|do you know|does anyone know|anyone know|i want to know|i wanna know|i need to know|i d like to know|i"
     r" wonder|i was wondering|wondering|idk|i dont know|dont know|real quick|quickly|briefly|in short|tldr"
     r"|simply|just|again|remind me) )+"
@@ -326,7 +341,9 @@ _CUE_RES: list[tuple[Intent, re.Pattern[str]]] = [
         ),
     ),
 ]
-_CLAUSE_SPLIT_RE = re.compile(r"[?!.;,:\n]+(?:\s|$)|\s-+\s")
+# A clause ends at a run of punctuation followed by a space or the end. The look-behind starts a run's match only
+# at its first mark: tried from every mark, a long run followed by a letter ("?!?!...x") was quadratic.
+_CLAUSE_SPLIT_RE = re.compile(r"(?<![?!.;,:])[?!.;,:\n]+(?:\s|$)|\s-+\s")
 _TRAILING_CHATTER = frozenset(
     "please pls plz thanks thx ty lol lmao again then too though bot now rn asap ok okay".split()
 )

@@ -72,6 +72,12 @@ _SECURITY_GENERIC = frozenset("attack attacks threat threats exploit exploits vu
 _KEEP = 6  # names scored in full: the best one, the runner-up for the margin, and the suggestions
 _SET_THRESHOLD = 256
 
+_LENGTH_SLACK = 6
+"""A query word longer than every glossary word by more than this resembles none of them: ``stem`` shortens a
+word by at most six letters ("policies" -> "policy", then "-ing" and a doubled letter), the deletion index
+matches at most two letters more, transpositions and anagrams none. Such a word (a pasted hash, a run of
+letters) skips the fuzzy lookups, whose cost grows with the square of its length."""
+
 _NUMBER_RE = re.compile(r"^(?:(?:entry|no|number|nr|num|n|#|№|n°)\.?\s*)*0*(\d{1,6})$")
 
 
@@ -180,6 +186,7 @@ class Resolver:
         for vocab in self._postings:
             self._index_token(vocab)
         self._sorted_vocab = sorted(v for v in self._postings if len(v) >= 7)
+        self._longest_word = max((len(v) for v in self._postings), default=0)
         for whole, name_id in list(self._whole.items()):  # "guardrails" for "guard rails", "portscan"
             self._whole.setdefault(_uncached_stem(whole), name_id)
         # Common words keep their postings as sets, ready for intersections; rare ones as short lists.
@@ -201,6 +208,7 @@ class Resolver:
         self._sorted_keys = [self._spaced[n] for n in order]  # the same string objects as the exact index's keys
         self._sorted_ids = array("I", order)
         del self._spaced
+        self._longest_whole = max((len(w) for w in self._whole), default=0)
 
     # -- index ---------------------------------------------------------------------------------------------
     def _add_name(self, index: int, name: str) -> None:
@@ -252,6 +260,8 @@ class Resolver:
     def _vocab_matches(self, token: str, *, anchored_ok: bool, deep: bool = True) -> dict[str, float]:
         """Glossary words similar to a query word, with their similarity."""
         found: dict[str, float] = {}
+        if len(token) > self._longest_word + _LENGTH_SLACK:
+            return found
         candidates: set[str] = set()
         _collect(candidates, self._stems.get(stem(token)))
         if len(token) <= 4:
@@ -285,6 +295,8 @@ class Resolver:
     def _whole_matches(self, compact: str) -> dict[str, float]:
         """Names written as one word matching the query written as one word (exactly, by stem, or one typo)."""
         found: dict[str, float] = {}
+        if len(compact) > self._longest_whole + _LENGTH_SLACK:
+            return found
         for variant, sim in ((compact, 1.0), (stem(compact), 0.95)):
             if variant in self._whole:
                 found.setdefault(variant, sim)
@@ -544,3 +556,10 @@ class Resolver:
                     seen.add(index)
                     out.append(entry)
         return out
+
+
+def clear_caches() -> None:
+    """Empty the engine's memo caches (word forms, token weights, per-word glossary matches) for every resolver,
+    so that the next query costs what a message of never-seen words costs. For latency tests and benchmarks."""
+    for cached in (name_tokens, singular, stem, _weights, Resolver._vocab_matches):
+        cached.cache_clear()

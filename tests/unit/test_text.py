@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import compact_key, identity_key, key, singular
+from bot.text import MAX_WORD_CHARS, compact_key, identity_key, key, parse_words, singular, words
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,10 @@ def test_identity_key_ignores_case_punctuation_and_spacing() -> None:
 def test_leading_article_alone_is_kept() -> None:
     assert key("the") == "the"
     assert key("") == ""
+
+
+def test_chat_words_are_cut_to_the_word_limit() -> None:
+    """A pasted hash stays one (cut) word of the message; names and /define terms keep their words whole."""
+    token = "3f9a" * 60
+    assert parse_words(f"what's {token} in my app?") == ["whats", token[:MAX_WORD_CHARS], "in", "my", "app"]
+    assert words(f"long {token}") == ["long", token]

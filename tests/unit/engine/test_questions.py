@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from bot.engine.questions import parse, parse_all, strip_mentions
+from bot.engine import questions
+from bot.engine.questions import message_clauses, parse, parse_all, strip_mentions
 
 
 @pytest.mark.parametrize(
@@ -39,6 +42,54 @@ def test_trailing_context_is_split_off() -> None:
     assert parsed.intent == "defend"
     assert parsed.head_text == "sql injection"
     assert parsed.context_words == ("app",)
+
+
+@pytest.mark.parametrize(
+    ("message", "head", "context"),
+    [
+        ("what is xss on our company website", "xss", ("company", "website")),
+        ("how do i stop sql injection in my flask app at work today", "sql injection in my flask app",
+         ("at", "work", "today")),
+        ("how do i stop phishing when using email", "phishing", ("email",)),
+        ("defend against ransomware in a hospital network", "ransomware", ("hospital", "network")),
+        ("examples of phishing in the wild", "phishing", ("wild",)),
+    ],
+)
+def test_context_tail_is_a_preposition_and_up_to_four_words(message: str, head: str, context: tuple[str, ...]) -> None:
+    parsed = parse(message)
+    assert (parsed.head_text, parsed.context_words) == (head, context)
+
+
+def _fastest_ms(run: object, repeat: int = 3) -> float:
+    assert callable(run)
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
+
+
+def test_context_tail_pattern_does_not_backtrack_on_a_long_word() -> None:
+    """With an optional separator inside the repeated group, a 300-letter word took 20 s (O(L^3) splits)."""
+    text = "phishing in " + "a" * 20_000 + " b c d e"
+    assert _fastest_ms(lambda: questions._CONTEXT_TAIL_RE.match(text)) < 10
+
+
+def test_term_first_templates_are_not_searched_from_every_word() -> None:
+    """"{term} meaning" and the like are anchored at the start. Searched from each of 5,000 words, each search
+    scanning to the end, all the templates together took 6 s on this text; now about 20 ms."""
+    text = "ab " * 5000
+    patterns = [pattern for _intent, compiled in questions._COMPILED for pattern in compiled]
+    assert _fastest_ms(lambda: [pattern.search(text) for pattern in patterns]) < 200
+
+
+def test_clause_split_is_linear_in_a_punctuation_run() -> None:
+    text = "?!" * 10_000 + "x"
+    assert _fastest_ms(lambda: questions._CLAUSE_SPLIT_RE.split(text)) < 10
+    assert message_clauses("cmmc?! my company needs it... what is it") == [
+        ["cmmc"], ["my", "company", "needs", "it"], ["what", "is", "it"]
+    ]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.engine.resolver import Resolver, token_similarity
+from bot.engine.resolver import Resolver, clear_caches, token_similarity
 from bot.glossary import Glossary
 
 
@@ -97,11 +97,19 @@ def test_nothing_for_nonsense(resolver: Resolver) -> None:
     assert result.status == "none" and not result.suggestions
 
 
-@pytest.mark.parametrize("query", ["", "   ", "!!!", "a" * 10_000, "ab " * 5000, "\u200b" * 500, "🔥" * 300])
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", "!!!", "a" * 10_000, "ab " * 5000, "\u200b" * 500, "🔥" * 300, "3f9a" * 60, "no. " * 50 + "5"],
+)
 def test_odd_input_is_fast_and_safe(resolver: Resolver, query: str) -> None:
-    started = time.perf_counter()
-    resolver.resolve(query)
-    assert time.perf_counter() - started < 0.5
+    """Within the engine's 20 ms budget per message (the fastest of three runs with cold caches)."""
+    elapsed = []
+    for _ in range(3):
+        clear_caches()
+        started = time.perf_counter()
+        resolver.resolve(query)
+        elapsed.append(time.perf_counter() - started)
+    assert min(elapsed) < 0.02
 
 
 def test_autocomplete_prefix_first_and_bounded(resolver: Resolver) -> None:
