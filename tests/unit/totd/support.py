@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.clock import ManualClock
 from bot.glossary.model import Entry, Glossary
+from bot.storage.database import Database
 from bot.totd import PostOutcome, TotdService
 
 
@@ -77,3 +78,13 @@ async def post_daily(service: TotdService, poster: Poster, clock: ManualClock, d
     for _ in range(days):
         await service.run_due_now(poster)
         clock.advance(timedelta(days=1))
+
+
+async def three_servers_at_nine(db: Database) -> tuple[ManualClock, TotdService]:
+    """A service over entries 1-10 with servers 1, 2 and 3 (channel = server id) posting at 09:00 Berlin time;
+    the clock stands at 07:00 UTC on 1 June 2026, two hours before their time."""
+    clock = ManualClock(utc(2026, 6, 1, 7))
+    service = TotdService(db, make_glossary(range(1, 11)), clock=clock)
+    for guild in (1, 2, 3):
+        await service.set(guild, guild, "09:00", "Europe/Berlin")
+    return clock, service

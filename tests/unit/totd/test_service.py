@@ -19,7 +19,7 @@ from bot.totd import CLAIM_STALE_AFTER, TotdDeliveryError, TotdService, seed_for
 from bot.totd.rotation import nth_pick, rotation_state
 from bot.totd.schedule import due_at
 from bot.totd.service import RETRY_DELAYS
-from tests.unit.totd.support import Poster, make_glossary, post_daily, tick, utc
+from tests.unit.totd.support import Poster, make_glossary, post_daily, three_servers_at_nine, tick, utc
 
 
 async def _setup(db_path: Path, clock: ManualClock, token: str, glossary: Glossary | None = None,
@@ -90,10 +90,7 @@ async def test_a_new_setting_is_picked_up_by_the_next_call(db: Database) -> None
 
 # -- idempotence ---------------------------------------------------------------------------------------------
 async def test_calling_twice_in_the_same_minute_posts_once(db: Database) -> None:
-    clock = ManualClock(utc(2026, 6, 1, 7))
-    service = TotdService(db, make_glossary(range(1, 11)), clock=clock)
-    for guild in (1, 2, 3):
-        await service.set(guild, guild, "09:00", "Europe/Berlin")
+    clock, service = await three_servers_at_nine(db)
     poster = Poster(clock)
     together = await asyncio.gather(service.run_due_now(poster), service.run_due_now(poster))
     again = await service.run_due_now(poster)
@@ -386,10 +383,7 @@ async def test_missing_channel_is_recorded_logged_once_and_retried_next_day(
 
 
 async def test_any_exception_from_post_is_recorded_and_the_others_go_on(db: Database) -> None:
-    clock = ManualClock(utc(2026, 6, 1, 7))
-    service = TotdService(db, make_glossary(range(1, 11)), clock=clock)
-    for guild in (1, 2, 3):
-        await service.set(guild, guild, "09:00", "Europe/Berlin")
+    clock, service = await three_servers_at_nine(db)
     poster = Poster(clock)
     poster.fail[2] = RuntimeError("boom")
     for day in (1, 2, 3):  # every 20 minutes through each morning
@@ -404,10 +398,7 @@ async def test_any_exception_from_post_is_recorded_and_the_others_go_on(db: Data
 async def test_a_server_whose_processing_fails_does_not_block_the_others(
     db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    clock = ManualClock(utc(2026, 6, 1, 7))
-    service = TotdService(db, make_glossary(range(1, 11)), clock=clock)
-    for guild in (1, 2, 3):
-        await service.set(guild, guild, "09:00", "Europe/Berlin")
+    clock, service = await three_servers_at_nine(db)
     await db.execute("UPDATE totd_settings SET tz = ? WHERE guild_id = ?", ("Mars/Olympus", 2))  # a corrupt row
     poster = Poster(clock)
     outcomes = await service.run_due_now(poster)
@@ -417,10 +408,7 @@ async def test_a_server_whose_processing_fails_does_not_block_the_others(
 
 
 async def test_a_hanging_server_does_not_hold_up_the_others(db: Database) -> None:
-    clock = ManualClock(utc(2026, 6, 1, 7))
-    service = TotdService(db, make_glossary(range(1, 11)), clock=clock)
-    for guild in (1, 2, 3):
-        await service.set(guild, guild, "09:00", "Europe/Berlin")
+    clock, service = await three_servers_at_nine(db)
     poster = Poster(clock)
     release = asyncio.Event()
 
