@@ -45,6 +45,8 @@ class Entry:
     aliases: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    contrasts: tuple[tuple[str, str], ...] = ()
+    """Curated "how this differs from …" notes: (other canonical term, one or two sentences)."""
     path: str = ""
 
     @property
@@ -56,6 +58,11 @@ class Entry:
     def names(self) -> tuple[str, ...]:
         """The canonical term followed by its aliases."""
         return (self.term, *self.aliases)
+
+    def contrast_with(self, term: str) -> str | None:
+        """This entry's curated note on how it differs from ``term`` (a canonical name), if it has one."""
+        key = identity_key(term)
+        return next((text for other, text in self.contrasts if identity_key(other) == key), None)
 
 
 @dataclass(slots=True)
@@ -98,6 +105,10 @@ class Glossary:
         present = {e.category for e in self.entries}
         known = [c for c in CATEGORIES if c in present]
         return known + sorted(present - set(known))
+
+    def contrast(self, first: Entry, second: Entry) -> str | None:
+        """The curated note on how two entries differ, written on either of them, if any."""
+        return first.contrast_with(second.term) or second.contrast_with(first.term)
 
     def in_category(self, category: str) -> list[Entry]:
         """Entries of one category in entry-number order."""

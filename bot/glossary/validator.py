@@ -27,7 +27,9 @@ MAX_DEFINITION_CHARS = 200
 REQUIRED_TEXT = ("term", "category", "definition", "description", "how_it_works")
 REQUIRED_LISTS = ("defences", "examples")
 OPTIONAL_LISTS = ("aliases", "related", "references")
-KNOWN_FIELDS = frozenset({"entry", *REQUIRED_TEXT, *REQUIRED_LISTS, *OPTIONAL_LISTS})
+KNOWN_FIELDS = frozenset({"entry", *REQUIRED_TEXT, *REQUIRED_LISTS, *OPTIONAL_LISTS, "contrasts"})
+CONTRAST_CHARS = (40, 400)
+"""A contrast note is one or two sentences: long enough to name the difference, short enough for one embed field."""
 MIN_ITEMS = {"defences": 1, "examples": 2}
 
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=[A-Z0-9\"'(])")
@@ -141,6 +143,32 @@ class _FileChecker:
             self.problem(self.line_of(field), f"field '{field}' needs at least {minimum} items, has {len(value)}")
         return tuple(items)
 
+    def contrasts(self) -> tuple[tuple[str, str], ...]:
+        """The optional ``contrasts`` mapping: other term -> one or two sentences on how they differ."""
+        value = self.data.get("contrasts")
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.problem(self.line_of("contrasts"), f"field 'contrasts' must be a mapping, not {_type_name(value)}")
+            return ()
+        notes: list[tuple[str, str]] = []
+        line = self.line_of("contrasts")
+        low, high = CONTRAST_CHARS
+        for other, text in value.items():
+            if not isinstance(other, str) or not other.strip():
+                self.problem(line, f"contrast key {other!r} must be a term name")
+                continue
+            if not isinstance(text, str) or not text.strip():
+                self.problem(line, f"contrast with '{other}' must be text, not {_type_name(text)}")
+                continue
+            text = _squash(text)
+            if not low <= len(text) <= high:
+                self.problem(line, f"contrast with '{other}' is {len(text)} characters, {low}-{high} allowed")
+            elif count_sentences(text) > 2:
+                self.problem(line, f"contrast with '{other}' must be one or two sentences")
+            notes.append((other.strip(), text))
+        return tuple(notes)
+
     def check(self) -> Entry | None:
         for name in self.data:
             if name not in KNOWN_FIELDS:
@@ -154,6 +182,7 @@ class _FileChecker:
         texts = {field: self.text(field) for field in REQUIRED_TEXT}
         lists = {field: self.strings(field, required=True) for field in REQUIRED_LISTS}
         lists |= {field: self.strings(field, required=False) for field in OPTIONAL_LISTS}
+        contrasts = self.contrasts()
 
         definition = texts["definition"]
         if definition is not None:
@@ -196,6 +225,7 @@ class _FileChecker:
             aliases=lists["aliases"],
             related=lists["related"],
             references=lists["references"],
+            contrasts=contrasts,
             path=self.path,
         )
 
@@ -248,7 +278,8 @@ def check_file(path: str, text: str) -> _FileResult:
     entry = checker.check()
     # The lines that cross-file checks point at: duplicate numbers and names, related terms that do not exist.
     value_lines = checker.value_lines
-    lines = {field: value_lines[field] for field in ("entry", "term", "aliases", "related") if field in value_lines}
+    fields = ("entry", "term", "aliases", "related", "contrasts")
+    lines = {field: value_lines[field] for field in fields if field in value_lines}
     for field in ("aliases", "related"):
         for i, line in enumerate(checker.item_lines.get(field, ())):
             lines[f"{field}[{i}]"] = line
@@ -299,6 +330,34 @@ def cross_check(entries: Iterable[Entry], lines: dict[str, dict[str, int]]) -> l
                 problems.append(Problem(e.path, line, f"related term '{name}' does not exist"))
             elif target[0] is e:
                 problems.append(Problem(e.path, line, f"related term '{name}' is this entry itself"))
+    problems.extend(_check_contrasts(entries, by_name, lines))
+    return problems
+
+
+def _check_contrasts(
+    entries: list[Entry], by_name: dict[str, tuple[Entry, str]], lines: dict[str, dict[str, int]]
+) -> list[Problem]:
+    """Contrasts name another entry by its canonical term, and each pair is written on one side only."""
+    problems: list[Problem] = []
+    written: dict[frozenset[int], Entry] = {}
+    for e in entries:
+        line = lines.get(e.path, {}).get("contrasts", 1)
+        for other, _text in e.contrasts:
+            target = by_name.get(identity_key(other))
+            if target is None:
+                problems.append(Problem(e.path, line, f"contrast term '{other}' does not exist"))
+                continue
+            if target[0] is e:
+                problems.append(Problem(e.path, line, f"contrast term '{other}' is this entry itself"))
+                continue
+            if identity_key(other) != identity_key(target[0].term):
+                problems.append(Problem(e.path, line, f"contrast term '{other}' should be the canonical name "
+                                        f"'{target[0].term}'"))
+            pair = frozenset((e.entry, target[0].entry))
+            first = written.setdefault(pair, e)
+            if first is not e:
+                problems.append(Problem(e.path, line, f"the contrast with '{other}' is already written in "
+                                        f"{first.path}; keep it on one side"))
     return problems
 
 

@@ -203,3 +203,49 @@ def test_the_file_must_sit_at_its_category_and_term_slug(tmp_path: Path) -> None
         f"{tmp_path / 'network-security' / 'alpha.yaml'}:1: file should be malware/alpha-worm.yaml"
         " for term 'Alpha Worm' in 'Malware'",
     ]
+
+
+def _copy_valid(tmp_path: Path, alpha_extra: str = "", beta_extra: str = "") -> Path:
+    for name, extra in (("alpha-worm.yaml", alpha_extra), ("beta-virus.yaml", beta_extra)):
+        target = tmp_path / "malware" / name
+        target.parent.mkdir(exist_ok=True)
+        target.write_text((FIXTURES / "valid" / "malware" / name).read_text() + extra)
+    return tmp_path
+
+
+def test_contrasts_are_read_into_the_entry_and_found_from_either_side(tmp_path: Path) -> None:
+    note = "Alpha Worm spreads over the network by itself, while Beta Virus needs a host file to travel."
+    root = _copy_valid(tmp_path, alpha_extra=f"contrasts:\n  Beta Virus: >-\n    {note}\n")
+    entries, problems = validate_directory(root)
+    assert problems == []
+    alpha, beta = sorted(entries, key=lambda e: e.entry)
+    assert alpha.contrasts == (("Beta Virus", note),)
+    assert alpha.contrast_with("beta virus") == note and beta.contrast_with("Alpha Worm") is None
+    from bot.glossary.model import Glossary
+
+    assert Glossary.of(entries).contrast(beta, alpha) == note
+
+
+@pytest.mark.parametrize(
+    ("alpha_extra", "beta_extra", "expected"),
+    [
+        ("contrasts:\n  Gamma Trojan: " + "x" * 60 + "\n", "", "contrast term 'Gamma Trojan' does not exist"),
+        ("contrasts:\n  Alpha Worm: " + "x" * 60 + "\n", "", "contrast term 'Alpha Worm' is this entry itself"),
+        ("contrasts:\n  Beta: " + "x" * 60 + "\n", "", "should be the canonical name 'Beta Virus'"),
+        ("contrasts:\n  Beta Virus: too short\n", "", "is 9 characters, 40-400 allowed"),
+        ("contrasts:\n  - Beta Virus\n", "", "field 'contrasts' must be a mapping, not a list"),
+        ("contrasts:\n  Beta Virus: " + "Alpha is one. " * 3 + "\n", "", "must be one or two sentences"),
+        (
+            "contrasts:\n  Beta Virus: " + "a" * 50 + "\n",
+            "contrasts:\n  Alpha Worm: " + "b" * 50 + "\n",
+            "keep it on one side",
+        ),
+    ],
+)
+def test_contrast_problems_are_reported_with_their_line(
+    tmp_path: Path, alpha_extra: str, beta_extra: str, expected: str
+) -> None:
+    _, problems = validate_directory(_copy_valid(tmp_path, alpha_extra, beta_extra))
+    messages = [str(p) for p in problems]
+    assert any(expected in m for m in messages), messages
+    assert all(m.split(":", 2)[1].isdigit() and m.split(":", 2)[1] != "1" for m in messages), messages
