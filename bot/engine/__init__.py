@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
-from bot.engine.answers import Answer, GlossaryEngine
+from bot.engine.answer import Answer
+from bot.engine.ask import GlossaryEngine
 
 __all__ = ["Answer", "GlossaryEngine"]

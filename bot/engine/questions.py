@@ -3,7 +3,7 @@
 The parser knows the shapes of FAQ questions ("what is X", "how does X work", "how do I stop X in my app",
 "other names for X", "examples of X", "terms related to X") and the chatter around them ("hey bot",
 "can someone explain", "in my app", "please"). It does not look terms up: the resolver does that, and
-``bot.engine.answers`` combines both with the conversation context.
+``bot.engine.ask`` combines both with the conversation context.
 """
 
 from __future__ import annotations

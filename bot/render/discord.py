@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.engine.answers import NOTE_UNKNOWN, SHORT_LABELS, Answer, Section
+from bot.engine.answer import NOTE_UNKNOWN, SHORT_LABELS, Answer, Section
 from bot.engine.questions import Intent
 from bot.glossary.model import CATEGORIES, Entry, Glossary
 from bot.totd import TotdStatus

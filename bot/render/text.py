@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.engine.answers import SHORT_LABELS, Answer, Section
+from bot.engine.answer import SHORT_LABELS, Answer, Section
 from bot.glossary.model import Entry
 
 WIDTH = 100

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine import Answer, GlossaryEngine
-from bot.engine.answers import NOTE_UNKNOWN
+from bot.engine.answer import NOTE_UNKNOWN
 from bot.render.text import HELP_LINE, header, render_text
 
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import ManualClock
-from bot.engine.answers import GlossaryEngine, faq_questions
+from bot.engine import GlossaryEngine
+from bot.engine.answer import faq_questions
 from bot.glossary import Glossary
 
 
